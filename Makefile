@@ -1,0 +1,31 @@
+# Open by Necessity: `make book` builds the HTML book, `make test` runs the test suite.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+
+.PHONY: book test bench lint vendor clean
+
+$(INSTALLED): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+book: $(INSTALLED)  ## execute stale chapters (papermill) and build _build/html strictly
+	$(BIN)/chipshock build
+
+test: $(INSTALLED)  ## the whole test suite
+	$(BIN)/python -m pytest
+
+bench: $(INSTALLED)  ## timings: clean build, no-op build, one chapter rerun
+	$(BIN)/python scripts/bench.py
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check src tests scripts
+
+vendor: $(INSTALLED)  ## regenerate _static/vega-offline.js and _vendor/mathjax from npm
+	PY=$(BIN)/python scripts/vendor_js.sh
+
+clean:
+	rm -rf _build computation variants

@@ -1,0 +1,149 @@
+"""Build the whole book, or one chapter under other parameters as a small standalone book."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chipshock import cache
+from chipshock.errors import ExecutionError
+from chipshock.execute import chapter_key, execute, is_fresh
+from chipshock.params import params_hash
+from chipshock.paths import Project
+from chipshock.registry import CHAPTERS, Chapter
+
+BOOK_INPUTS = ("book/**/*.md", "computation/*.ipynb", "_static/**/*", "_vendor/**/*", "data/README.md")
+BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
+STAMP = ".chipshock-build-key"
+VARIANT_SUPPRESS = ["ref.doc", "myst.xref_missing"]
+
+Log = Callable[[str], None]
+
+
+def _say(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def book_digest(root: Path) -> str:
+    """Digest of everything the HTML build reads."""
+    files = {p for pattern in BOOK_INPUTS for p in root.glob(pattern) if p.is_file()}
+    files |= {root / f for f in BOOK_FILES if (root / f).is_file()}
+    h = hashlib.sha256(cache.tree_digest(files, root).encode())
+    h.update(cache.code_digest().encode())
+    return h.hexdigest()
+
+
+def jupyter_book(root: Path, log: Log = _say) -> None:
+    """Run the strict Jupyter Book build of `root`; raise with its warnings on failure."""
+    exe = Path(sys.executable).with_name("jupyter-book")
+    cmd = [str(exe) if exe.exists() else "jupyter-book", "build", "--all", "-W", "-n", "--keep-going", "."]
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
+    (root / "_build").mkdir(exist_ok=True)
+    (root / "_build" / "jupyter-book.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    if proc.returncode != 0:
+        problems = [ln for ln in (proc.stdout + proc.stderr).splitlines()
+                    if "WARNING" in ln or "ERROR" in ln or "Error" in ln]
+        detail = "\n".join(problems[-20:]) or (proc.stdout + proc.stderr)[-2000:]
+        raise ExecutionError(f"jupyter-book build failed in {root}:\n{detail}")
+
+
+def execute_all(project: Project, log: Log = _say) -> dict[str, float]:
+    """Execute every chapter with its defaults where the cache is stale; seconds per chapter."""
+    timings = {}
+    for chapter in CHAPTERS:
+        plain = chapter.params.to_plain(chapter.params.defaults())
+        t0 = time.perf_counter()
+        ran = execute(project, chapter, plain, project.root / chapter.executed)
+        timings[chapter.id] = time.perf_counter() - t0
+        log(f"{chapter.id}: {'executed' if ran else 'cached'} ({timings[chapter.id]:.1f} s)")
+    return timings
+
+
+def build(project: Project, *, force: bool = False, log: Log = _say) -> Path:
+    """Execute stale chapters and build the HTML book unless nothing changed; the index path."""
+    execute_all(project, log)
+    index = project.build_dir / "html" / "index.html"
+    stamp = project.build_dir / STAMP
+    digest = book_digest(project.root)
+    if not force and index.is_file() and stamp.is_file() and stamp.read_text() == digest:
+        log("book: up to date, nothing rebuilt")
+        return index
+    stamp.unlink(missing_ok=True)
+    jupyter_book(project.root, log)
+    stamp.write_text(digest)
+    return index
+
+
+def _variant_config(project: Project, chapter: Chapter, plain: Mapping[str, Any]) -> dict[str, Any]:
+    config = yaml.safe_load((project.root / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"{config.get('title', 'Book')}: {chapter.id} (variant)"
+    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
+    sphinx_config["suppress_warnings"] = [*sphinx_config.get("suppress_warnings", []), *VARIANT_SUPPRESS]
+    return config
+
+
+def _lay_out_variant(project: Project, chapter: Chapter, plain: Mapping[str, Any], dest: Path) -> None:
+    (dest / "book").mkdir(parents=True)
+    shutil.copy2(project.root / chapter.narrative, dest / chapter.narrative)
+    for folder in ("_static", "_vendor"):
+        shutil.copytree(project.root / folder, dest / folder)
+    for name in ("references.bib",):
+        if (project.root / name).is_file():
+            shutil.copy2(project.root / name, dest / name)
+    config = _variant_config(project, chapter, plain)
+    (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    toc = {"format": "jb-book", "root": f"book/{chapter.id}",
+           "chapters": [{"file": f"computation/{chapter.id}", "title": "Computation"}]}
+    (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+
+
+def run_variant(
+    project: Project, chapter: Chapter, values: Mapping[str, Any], out: Path | None = None,
+    log: Log = _say,
+) -> Path:
+    """Execute one chapter with these (validated) values and build its two pages as a book."""
+    plain = chapter.params.to_plain(values)
+    out = out or project.variants / f"{chapter.id}-{params_hash(plain)}"
+    page = out / "_build" / "html" / "book" / f"{chapter.id}.html"
+    executed = out / chapter.executed
+    if page.is_file() and (out / "_build" / STAMP).is_file():
+        # reuse an earlier variant when its execution and its pages are still current
+        if is_fresh(executed, chapter_key(project, chapter, plain)) and \
+                (out / "_build" / STAMP).read_text() == book_digest(out):
+            log(f"{chapter.id}: variant up to date")
+            return page
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        _lay_out_variant(project, chapter, plain, staging)
+        if executed.is_file():
+            shutil.copy2(executed, staging / chapter.executed)
+        ran = execute(project, chapter, plain, staging / chapter.executed)
+        log(f"{chapter.id}: {'executed' if ran else 'cached'} with parameters {params_hash(plain)}")
+        jupyter_book(staging, log)
+        (staging / "_build" / STAMP).write_text(book_digest(staging))
+        _replace_dir(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return page
+
+
+def _replace_dir(new: Path, dest: Path) -> None:
+    """Put `new` at `dest`, replacing what was there, without a window with nothing valid."""
+    if dest.exists():
+        old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
+        os.replace(dest, old)
+        os.replace(new, dest)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, dest)

@@ -1,0 +1,121 @@
+"""The book's chart theme (colour-blind-safe palette) and its altair charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import altair as alt
+import pandas as pd
+
+# Okabe-Ito palette: distinguishable under the common forms of colour-blindness.
+PALETTE = {
+    "orange": "#E69F00",
+    "sky": "#56B4E9",
+    "green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "purple": "#CC79A7",
+    "black": "#000000",
+    "grey": "#999999",
+}
+ORIGIN_COLOURS = {"CN": PALETTE["vermillion"], "US": PALETTE["blue"], "FR": PALETTE["green"]}
+STANCE_COLOURS = {
+    "supports": PALETTE["green"],
+    "mentions": PALETTE["sky"],
+    "exempts_open": PALETTE["purple"],
+    "none": PALETTE["grey"],
+}
+EMBED_OPTIONS = {"actions": {"export": True, "source": True, "compiled": False, "editor": False}}
+
+
+@alt.theme.register("chipshock", enable=False)
+def _theme() -> alt.theme.ThemeConfig:
+    return {
+        "config": {
+            "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
+            "range": {"category": list(PALETTE.values())},
+            "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": "#333", "titleColor": "#222"},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            "view": {"stroke": None},
+        }
+    }
+
+
+def use_book_style() -> None:
+    """Enable the theme and the HTML renderer whose scripts the book vendors (works offline)."""
+    alt.theme.enable("chipshock")
+    alt.renderers.enable("html", embed_options=EMBED_OPTIONS)
+
+
+def _scale(mapping: dict[str, str], keys: list[str]) -> alt.Scale:
+    return alt.Scale(domain=keys, range=[mapping[k] for k in keys])
+
+
+def timeline(
+    events: pd.DataFrame, releases: pd.DataFrame, shocks: list[dt.date], width: int = 680
+) -> alt.LayerChart:
+    """Policy events (lanes by country, coloured by stance) and releases (lanes by origin)."""
+    ev = events.assign(
+        lane=events["country"].map({"US": "US policy", "CN": "China policy"}),
+        when=events["date"].dt.strftime("%Y-%m-%d"),
+    )
+    rel = releases.assign(
+        lane=releases["origin"].map({"US": "US releases", "CN": "China releases", "FR": "France releases"}),
+        when=releases["date"].dt.strftime("%Y-%m-%d"),
+    )
+    lanes = ["China policy", "US policy", "China releases", "US releases", "France releases"]
+    y = alt.Y("lane:N", sort=lanes, title=None, scale=alt.Scale(domain=lanes))
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%Y"))
+    zoom = alt.selection_interval(bind="scales", encodings=["x"])
+    stances = [s for s in STANCE_COLOURS if s in set(ev["open_source_stance"])] or ["none"]
+    origins = [o for o in ORIGIN_COLOURS if o in set(rel["origin"])] or ["CN"]
+    event_layer = (
+        alt.Chart(ev)
+        .mark_point(filled=True, size=110, opacity=0.85, shape="circle")
+        .encode(
+            x=x, y=y,
+            color=alt.Color("open_source_stance:N", title="Stance on open source",
+                            scale=_scale(STANCE_COLOURS, stances)),
+            tooltip=["when:N", "country:N", "actor:N", "title:N", "kind:N",
+                     "open_source_stance:N", "source_url:N"],
+        )
+        .add_params(zoom)
+    )
+    release_layer = (
+        alt.Chart(rel)
+        .mark_point(filled=True, size=110, opacity=0.85, shape="triangle-up")
+        .encode(
+            x=x, y=y,
+            fill=alt.Fill("origin:N", title="Release origin", scale=_scale(ORIGIN_COLOURS, origins)),
+            tooltip=["when:N", "organization:N", "model:N", "license:N", "source_url:N"],
+        )
+    )
+    shock_frame = pd.DataFrame({"date": pd.to_datetime(sorted(shocks)), "label": "shock"})
+    shock_frame["when"] = shock_frame["date"].dt.strftime("%Y-%m-%d")
+    rules = alt.Chart(shock_frame).mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(
+        x="date:T", tooltip=[alt.Tooltip("when:N", title="export-control shock")]
+    )
+    return (
+        alt.layer(rules, event_layer, release_layer)
+        .resolve_scale(color="independent", fill="independent")
+        .properties(width=width, height=230)
+    )
+
+
+def release_bars(counts: pd.DataFrame, width: int = 520) -> alt.Chart:
+    """Releases per year by origin, for each period between shocks."""
+    origins = [o for o in ORIGIN_COLOURS if o in set(counts["origin"])]
+    order = list(dict.fromkeys(counts.sort_values("first_day")["period"]))
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            y=alt.Y("period:N", sort=order, title=None),
+            yOffset=alt.YOffset("origin:N", sort=origins),
+            x=alt.X("per_year:Q", title="major open-weight releases per year"),
+            color=alt.Color("origin:N", title="Origin", scale=_scale(ORIGIN_COLOURS, origins)),
+            tooltip=["period:N", "origin:N", "releases:Q", alt.Tooltip("per_year:Q", format=".1f")],
+        )
+        .properties(width=width)
+    )

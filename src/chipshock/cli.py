@@ -1,0 +1,93 @@
+"""The `chipshock` command: list chapters and parameters, run a chapter, build the book."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from chipshock.errors import ExecutionError, UserError
+from chipshock.params import merge_overrides, read_params_file
+from chipshock.paths import find_project
+from chipshock.registry import CHAPTERS, get_chapter
+
+
+def _cmd_chapters(args: argparse.Namespace) -> int:
+    width = max(len(c.id) for c in CHAPTERS)
+    for chapter in CHAPTERS:
+        print(f"{chapter.id:<{width}}  {chapter.title}")
+    return 0
+
+
+def _cmd_params(args: argparse.Namespace) -> int:
+    chapter = get_chapter(args.chapter)
+    if args.cell:
+        from chipshock.notebook import parameters_cell_source
+
+        print(parameters_cell_source(chapter.id, chapter.params))
+        return 0
+    defaults = chapter.params.to_plain(chapter.params.defaults())
+    for p in chapter.params.params:
+        default = defaults[p.name]
+        shown = ",".join(map(str, default)) if isinstance(default, list) else default
+        print(f"{p.name}  ({p.type}, default {shown})\n    {p.help}\n    allowed: {p.allowed()}")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.book import run_variant
+
+    chapter = get_chapter(args.chapter)
+    file_values = read_params_file(Path(args.file)) if args.file else {}
+    values = chapter.params.resolve(merge_overrides(file_values, args.param or []))
+    project = find_project()
+    page = run_variant(project, chapter, values, Path(args.out).resolve() if args.out else None)
+    print(page)
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from chipshock.book import build
+
+    index = build(find_project(), force=args.force)
+    print(index)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="chipshock", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("chapters", help="list chapter ids and titles").set_defaults(func=_cmd_chapters)
+    p = sub.add_parser("params", help="list a chapter's parameters")
+    p.add_argument("chapter")
+    p.add_argument("--cell", action="store_true", help="print the notebook's parameters cell instead")
+    p.set_defaults(func=_cmd_params)
+    r = sub.add_parser("run", help="execute one chapter with parameters and render it as a small book")
+    r.add_argument("chapter")
+    r.add_argument("-p", "--param", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                   help="set a parameter (repeatable; lists are comma-separated)")
+    r.add_argument("-f", "--file", help="YAML file of parameter values (see params/)")
+    r.add_argument("--out", help="output folder (default variants/<id>-<hash of the parameters>)")
+    r.set_defaults(func=_cmd_run)
+    b = sub.add_parser("build", help="execute stale chapters and build the whole book (what `make book` runs)")
+    b.add_argument("--force", action="store_true", help="rebuild the HTML even if nothing changed")
+    b.set_defaults(func=_cmd_build)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"chipshock: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except ExecutionError as exc:
+        print(f"chipshock: failed: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

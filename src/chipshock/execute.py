@@ -1,0 +1,102 @@
+"""Execute a chapter notebook with papermill, atomically, reusing a cached execution."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+
+from chipshock import cache
+from chipshock.errors import ExecutionError, UserError
+from chipshock.notebook import read_source, with_declared_parameters
+from chipshock.paths import ROOT_ENV, Project
+from chipshock.registry import Chapter
+
+USER_ERROR_NAMES = {"UserError", "DataError", "ParamError"}
+
+
+@contextlib.contextmanager
+def _env(name: str, value: str) -> Iterator[None]:
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = old
+
+
+def chapter_key(project: Project, chapter: Chapter, params_plain: Mapping[str, Any]) -> dict[str, Any]:
+    """The execution key of a chapter under these parameters."""
+    data = cache.data_digests(project, chapter.inputs, "chipshock data fetch && chipshock data build")
+    return cache.execution_key(project.root / chapter.source, params_plain, data, cache.code_digest())
+
+
+def is_fresh(executed: Path, key: Mapping[str, Any]) -> bool:
+    return executed.is_file() and cache.stored_key(executed) == key["key"]
+
+
+def execute(
+    project: Project,
+    chapter: Chapter,
+    params_plain: Mapping[str, Any],
+    out: Path,
+    *,
+    force: bool = False,
+) -> bool:
+    """Execute the chapter into `out` unless its cached execution is fresh; True if it ran."""
+    key = chapter_key(project, chapter, params_plain)
+    if not force and is_fresh(out, key):
+        return False
+    nb = with_declared_parameters(read_source(project.root / chapter.source), chapter.id, chapter.params)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{chapter.id}-", dir=out.parent) as tmp:
+        src, dst = Path(tmp) / "in.ipynb", Path(tmp) / out.name
+        nbformat.write(nb, src)
+        with _env(ROOT_ENV, str(project.root)):
+            try:
+                papermill.execute_notebook(
+                    str(src), str(dst), parameters=dict(params_plain), cwd=str(project.notebooks),
+                    kernel_name="python3", progress_bar=False, log_output=False,
+                )
+            except papermill.PapermillExecutionError as exc:
+                _raise_cell_error(chapter, exc)
+        _record(dst, chapter, params_plain, key)
+        os.replace(dst, out)
+    return True
+
+
+def _raise_cell_error(chapter: Chapter, exc: papermill.PapermillExecutionError) -> None:
+    if exc.ename in USER_ERROR_NAMES:
+        raise UserError(f"chapter {chapter.id}: {exc.evalue}") from None
+    raise ExecutionError(
+        f"chapter {chapter.id}: notebook cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}"
+    ) from None
+
+
+def _record(path: Path, chapter: Chapter, params_plain: Mapping[str, Any], key: Mapping[str, Any]) -> None:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["metadata"]["chipshock"] = {"chapter": chapter.id, "params": dict(params_plain), "cache": dict(key)}
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def copy_atomic(src: Path, dst: Path) -> None:
+    """Copy a file so that readers never see it half-written."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=dst.parent, prefix=f".{dst.name}.", delete=False) as fh:
+        tmp = Path(fh.name)
+    try:
+        shutil.copyfile(src, tmp)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)

@@ -1,0 +1,49 @@
+"""The book's chapters: id, title, parameters and the data files each one reads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chipshock import background
+from chipshock.errors import UserError
+from chipshock.params import ParamSpec
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """A chapter: narrative page book/<id>.md and computation notebooks/<id>.md."""
+
+    id: str
+    title: str
+    params: ParamSpec
+    inputs: tuple[str, ...]
+
+    @property
+    def narrative(self) -> str:
+        return f"book/{self.id}.md"
+
+    @property
+    def source(self) -> str:
+        return f"notebooks/{self.id}.md"
+
+    @property
+    def executed(self) -> str:
+        return f"computation/{self.id}.ipynb"
+
+
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter(
+        "background",
+        "Background: export controls, open-source policy and open-weight releases",
+        background.PARAMS,
+        background.INPUTS,
+    ),
+)
+
+
+def get_chapter(chapter_id: str) -> Chapter:
+    for chapter in CHAPTERS:
+        if chapter.id == chapter_id:
+            return chapter
+    known = ", ".join(c.id for c in CHAPTERS)
+    raise UserError(f"unknown chapter '{chapter_id}'; the chapters are: {known} (see `chipshock chapters`)")

@@ -1,0 +1,105 @@
+"""The background chapter's computations, on the curated tables and on small frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from chipshock import background as bg
+from chipshock import curated
+from chipshock.design import PAPER_SHOCKS
+from chipshock.errors import DataError
+from chipshock.paths import Project
+
+D = dt.date
+
+
+def releases(*rows: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "date": pd.to_datetime([r[0] for r in rows]),
+        "origin": [r[1] for r in rows],
+        "model": [f"m{i}" for i in range(len(rows))],
+        "organization": ["org"] * len(rows),
+    })
+
+
+def test_curated_tables_load_and_match_the_paper_shocks(project: Project) -> None:
+    events = curated.policy_events(project)
+    shocks = events.loc[events["paper_shock"], "date"].dt.strftime("%Y-%m-%d").tolist()
+    assert tuple(shocks) == PAPER_SHOCKS
+    assert set(curated.model_releases(project)["origin"]) <= {"CN", "US", "FR"}
+
+
+@pytest.mark.parametrize(
+    ("table", "corrupt"),
+    [
+        (curated.POLICY_EVENTS, lambda s: s.replace(",supports,", ",loves,", 1)),
+        (curated.POLICY_EVENTS, lambda s: s.replace("2017-07-20", "2017-17-20", 1)),
+        (curated.MODEL_RELEASES, lambda s: s.replace(",CN,", ",XX,", 1)),
+        (curated.MODEL_RELEASES, lambda s: s[: len(s) // 2]),
+    ],
+)
+def test_a_tampered_curated_table_is_a_clear_error(project: Project, table: str, corrupt) -> None:
+    path = project.root / table
+    path.write_text(corrupt(path.read_text()))
+    loader = curated.policy_events if table == curated.POLICY_EVENTS else curated.model_releases
+    with pytest.raises(DataError, match=f"{table} does not match its schema.*git checkout"):
+        loader(project)
+
+
+def test_a_missing_curated_table_says_how_to_restore_it(project: Project) -> None:
+    (project.root / curated.MODEL_RELEASES).unlink()
+    with pytest.raises(DataError, match="is missing.*git checkout"):
+        curated.model_releases(project)
+
+
+def test_shock_intervals_cover_the_range_without_gaps() -> None:
+    iv = bg.shock_intervals([D(2022, 10, 7), D(2022, 8, 9), D(2030, 1, 1)], D(2020, 1, 1), D(2023, 12, 31))
+    assert iv["period"].tolist() == ["before 2022-08-09", "2022-08-09 to 2022-10-06", "from 2022-10-07"]
+    assert iv["days"].sum() == (D(2023, 12, 31) - D(2020, 1, 1)).days + 1
+    assert iv["first_day"].iloc[1] == D(2022, 8, 9) and iv["last_day"].iloc[1] == D(2022, 10, 6)
+
+
+def test_releases_between_shocks_keeps_zeros_and_rates() -> None:
+    rel = releases(("2022-01-01", "CN"), ("2022-10-07", "CN"), ("2023-01-01", "US"))
+    iv = bg.shock_intervals([D(2022, 10, 7)], D(2022, 1, 1), D(2023, 12, 31))
+    counts = bg.releases_between_shocks(rel, iv, ["CN", "US"])
+    table = bg.period_counts(counts)
+    assert table.loc["before 2022-10-07"].tolist() == [1, 0]
+    assert table.loc["from 2022-10-07"].tolist() == [1, 1]
+    first = counts.iloc[0]
+    assert first["per_year"] == pytest.approx(1 / 279 * 365.25)
+
+
+def test_stance_before_after_splits_on_the_day() -> None:
+    ev = pd.DataFrame({
+        "date": pd.to_datetime(["2022-10-06", "2022-10-07", "2023-01-01"]),
+        "country": ["CN", "CN", "US"],
+        "open_source_stance": ["supports", "supports", "mentions"],
+    })
+    table = bg.stance_before_after(ev, D(2022, 10, 7))
+    assert table.loc[("CN", "supports")].tolist() == [1, 1]
+    assert table.loc[("US", "mentions")].tolist() == [0, 1]
+    assert table.loc[("US", "supports")].tolist() == [0, 0]
+
+
+@pytest.mark.parametrize(("a", "b", "word"), [(3, 1, "more"), (1, 3, "fewer"), (2, 2, "as many")])
+def test_comparison_word(a: int, b: int, word: str) -> None:
+    assert bg.comparison_word(a, b) == word
+
+
+def test_release_comparison_words_follow_the_counts() -> None:
+    rel = releases(("2023-01-01", "US"), ("2023-02-01", "US"), ("2023-03-01", "CN"), ("2025-01-01", "CN"))
+    out = bg.release_comparison(rel, [D(2022, 10, 7), D(2024, 12, 2)], D(2025, 12, 31))
+    assert "1 Chinese and 2 U.S." in out["between_sentence"] and "fewer" in out["between_sentence"]
+    assert (out["cn_after"], out["us_after"], out["after_word"]) == (1, 0, "more")
+    single = bg.release_comparison(rel, [D(2022, 10, 7)], D(2025, 12, 31))
+    assert "Only one shock" in single["between_sentence"]
+
+
+def test_first_release_and_its_absence() -> None:
+    rel = releases(("2023-05-01", "CN"), ("2023-03-01", "CN"))
+    assert bg.first_release(rel, "CN") == {"model": "m1 (org)", "date": "2023-03-01"}
+    assert bg.first_release(rel, "US")["model"] == "none in the range"
