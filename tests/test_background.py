@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pandas as pd
 import pytest
@@ -45,13 +46,13 @@ def test_a_tampered_curated_table_is_a_clear_error(project: Project, table: str,
     path = project.root / table
     path.write_text(corrupt(path.read_text()))
     loader = curated.policy_events if table == curated.POLICY_EVENTS else curated.model_releases
-    with pytest.raises(DataError, match=f"{table} does not match its schema.*git checkout"):
+    with pytest.raises(DataError, match=rf"{re.escape(table)} does not match its schema.*git checkout"):
         loader(project)
 
 
 def test_a_missing_curated_table_says_how_to_restore_it(project: Project) -> None:
     (project.root / curated.MODEL_RELEASES).unlink()
-    with pytest.raises(DataError, match="is missing.*git checkout"):
+    with pytest.raises(DataError, match=r"is missing.*git checkout"):
         curated.model_releases(project)
 
 

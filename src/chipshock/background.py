@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from typing import Any
 
 import pandas as pd
@@ -71,7 +72,7 @@ def shock_intervals(shocks: list[dt.date], start: dt.date, end: dt.date) -> pd.D
     cuts = sorted(s for s in set(shocks) if start < s <= end)
     bounds = [start, *cuts, end + dt.timedelta(days=1)]
     rows = []
-    for i, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:], strict=True)):
+    for i, (lo, hi) in enumerate(itertools.pairwise(bounds)):
         last = hi - dt.timedelta(days=1)
         if i == 0:
             label = f"before {hi.isoformat()}" if cuts else "whole range"

@@ -116,12 +116,12 @@ def run_variant(
     out = out or project.variants / f"{chapter.id}-{params_hash(plain)}"
     page = out / "_build" / "html" / "book" / f"{chapter.id}.html"
     executed = out / chapter.executed
-    if page.is_file() and (out / "_build" / STAMP).is_file():
-        # reuse an earlier variant when its execution and its pages are still current
-        if is_fresh(executed, chapter_key(project, chapter, plain)) and \
-                (out / "_build" / STAMP).read_text() == book_digest(out):
-            log(f"{chapter.id}: variant up to date")
-            return page
+    stamp = out / "_build" / STAMP
+    # reuse an earlier variant when its execution and its pages are still current
+    if (page.is_file() and stamp.is_file() and is_fresh(executed, chapter_key(project, chapter, plain))
+            and stamp.read_text() == book_digest(out)):
+        log(f"{chapter.id}: variant up to date")
+        return page
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:

@@ -71,7 +71,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-f", "--file", help="YAML file of parameter values (see params/)")
     r.add_argument("--out", help="output folder (default variants/<id>-<hash of the parameters>)")
     r.set_defaults(func=_cmd_run)
-    b = sub.add_parser("build", help="execute stale chapters and build the whole book (what `make book` runs)")
+    b = sub.add_parser("build", help="execute stale chapters and build the whole book (`make book`)")
     b.add_argument("--force", action="store_true", help="rebuild the HTML even if nothing changed")
     b.set_defaults(func=_cmd_build)
     return top

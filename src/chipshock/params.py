@@ -119,7 +119,7 @@ def _to_bool(value: Any) -> bool:
 
 
 def _to_int(value: Any) -> int:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise ValueError("not a whole number")
     return int(str(value).strip())
 
@@ -139,7 +139,7 @@ def _to_date(value: Any) -> dt.date:
 
 
 def _to_str(value: Any) -> str:
-    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise ValueError("not text")
     return str(value).strip()
 

@@ -1,0 +1,63 @@
+"""`make bench`: timings of the build pipeline on this machine, each the median of several runs.
+
+- clean build: `chipshock build` after removing every executed notebook and the HTML;
+- no-op build: `chipshock build` again with nothing changed;
+- chapter rerun: `chipshock run background` with a parameter changed each time;
+- data build: `chipshock data build` from data/raw (when the data layer and raw data exist).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHIPSHOCK = str(Path(sys.executable).with_name("chipshock"))
+RUNS = 3
+
+
+def timed(cmd: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - t0
+
+
+def clean_build() -> float:
+    for folder in ("computation", "_build"):
+        shutil.rmtree(ROOT / folder, ignore_errors=True)
+    return timed([CHIPSHOCK, "build"])
+
+
+def chapter_rerun(i: int) -> float:
+    out = ROOT / "variants" / f"bench-{i}"
+    shutil.rmtree(out, ignore_errors=True)
+    seconds = timed([CHIPSHOCK, "run", "background", "-p", "start_date", f"2016-01-{i + 2:02d}",
+                     "--out", str(out)])
+    shutil.rmtree(out, ignore_errors=True)
+    return seconds
+
+
+def main() -> None:
+    rows = [
+        ("clean `make book` (after install)", [clean_build() for _ in range(RUNS)]),
+        ("no-op `make book`", [timed([CHIPSHOCK, "build"]) for _ in range(RUNS)]),
+        ("`chipshock run background` (changed parameter)", [chapter_rerun(i) for i in range(RUNS)]),
+    ]
+    if (ROOT / "data" / "raw").is_dir():
+        try:
+            data_runs = [timed([CHIPSHOCK, "data", "build"]) for _ in range(RUNS)]
+            rows.append(("`chipshock data build`", data_runs))
+        except subprocess.CalledProcessError as exc:
+            print(f"data build not timed: {exc}", file=sys.stderr)
+    print(f"| step | median of {RUNS} (s) | runs (s) |\n|---|---|---|")
+    for name, seconds in rows:
+        runs = ", ".join(f"{s:.1f}" for s in seconds)
+        print(f"| {name} | {statistics.median(seconds):.1f} | {runs} |")
+
+
+if __name__ == "__main__":
+    main()

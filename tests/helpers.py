@@ -1,0 +1,44 @@
+"""Helpers shared by the tests: a copy of the project, and the values a notebook glued."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from chipshock.paths import Project
+
+REPO = Path(__file__).resolve().parents[1]
+PROJECT_FILES = ("_config.yml", "_toc.yml")
+PROJECT_DIRS = ("book", "notebooks", "params", "_static", "_vendor", "data/curated")
+
+
+def copy_project(dest: Path) -> Project:
+    """A copy of the files a build reads (no build outputs) under `dest`."""
+    for name in PROJECT_FILES:
+        shutil.copy2(REPO / name, dest / name)
+    for name in PROJECT_DIRS:
+        shutil.copytree(REPO / name, dest / name)
+    return Project(dest)
+
+
+def glued(notebook: Path) -> dict[str, Any]:
+    """The values glued by an executed notebook, read from its outputs' scrapbook metadata.
+
+    Scalars come back as Python values; tables and charts as their HTML.
+    """
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            meta = output.get("metadata", {}).get("scrapbook")
+            if not meta:
+                continue
+            data = {k.rsplit("/", 2)[-2] + "/" + k.rsplit("/", 1)[-1]: v for k, v in output["data"].items()}
+            if "text/html" in data:
+                out[meta["name"]] = "".join(data["text/html"])
+            else:
+                out[meta["name"]] = ast.literal_eval("".join(data["text/plain"]))
+    return out

@@ -1,0 +1,114 @@
+"""Notebook execution with default and other parameters, the strict build, and variants."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from helpers import REPO, glued
+
+from chipshock.book import STAMP, build, run_variant
+from chipshock.cli import main
+from chipshock.errors import ExecutionError
+from chipshock.execute import execute
+from chipshock.paths import Project
+from chipshock.registry import CHAPTERS, get_chapter
+
+pytestmark = pytest.mark.slow
+
+
+def test_strict_build_makes_every_page(built_book: Project) -> None:
+    html = built_book.build_dir / "html"
+    for page in ("index.html", "book/intro.html", "book/howto.html"):
+        assert (html / page).is_file()
+    for chapter in CHAPTERS:
+        assert (html / "book" / f"{chapter.id}.html").is_file()
+        assert (html / "computation" / f"{chapter.id}.html").is_file()
+    log = (built_book.build_dir / "jupyter-book.log").read_text()
+    assert "WARNING" not in log and "build succeeded" in log
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_every_glue_reference_is_glued(built_book: Project, chapter) -> None:
+    page = (built_book.root / chapter.narrative).read_text()
+    wanted = set(re.findall(r"::(\w+):", page)) | set(re.findall(r"```\{glue\} (\w+)", page))
+    have = set(glued(built_book.root / chapter.executed))
+    assert wanted and wanted <= have
+
+
+def test_default_numbers_match_the_curated_tables(built_book: Project) -> None:
+    values = glued(built_book.root / "computation/background.ipynb")
+    events = (REPO / "data/curated/policy_events.csv").read_text().strip().splitlines()[1:]
+    assert values["n_events_all"] == len(events)
+    assert values["n_shocks"] == 4 and values["first_shock"] == "2022-08-09"
+
+
+def test_noop_build_executes_nothing_and_skips_html(built_book: Project) -> None:
+    messages: list[str] = []
+    t0 = time.perf_counter()
+    build(built_book, log=messages.append)
+    assert time.perf_counter() - t0 < 10
+    assert messages[-1] == "book: up to date, nothing rebuilt"
+    assert all("cached" in m for m in messages[:-1])
+
+
+def test_non_default_parameters_change_the_numbers(project: Project) -> None:
+    chapter = get_chapter("background")
+    values = chapter.params.resolve({"countries": "CN", "start_date": "2021-01-01",
+                                     "release_origins": "CN"})
+    out = project.root / "computation/background.ipynb"
+    execute(project, chapter, chapter.params.to_plain(values), out)
+    got = glued(out)
+    assert got["n_events_us"] == 0 and got["n_events_cn"] > 0
+    assert got["start_date"] == "2021-01-01"
+    assert "<td>2021-01-01</td>" in got["params_table"] and "no (2016-01-01)" in got["params_table"]
+
+
+def test_failing_notebook_leaves_nothing(project: Project) -> None:
+    chapter = get_chapter("background")
+    src = project.root / chapter.source
+    src.write_text(src.read_text() + "\n```{code-cell} ipython3\n1 / 0\n```\n")
+    out = project.root / chapter.executed
+    with pytest.raises(ExecutionError, match="ZeroDivisionError"):
+        execute(project, chapter, chapter.params.to_plain(chapter.params.defaults()), out)
+    assert not out.exists()
+    assert list(out.parent.iterdir()) == []
+
+
+def test_cli_run_renders_a_standalone_variant(project: Project, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CHIPSHOCK_ROOT", str(project.root))
+    args = ["run", "background", "-f", "params/background-china.yml", "-p", "end_date", "2024-12-31"]
+    assert main(args) == 0
+    page = Path(capsys.readouterr().out.strip())
+    assert page.is_file() and page.parent.parent.parent.parent.parent == project.variants
+    html = page.read_text()
+    assert "2024-12-31" in html and "vega-offline.js" in html
+    assert (page.parents[2] / STAMP).is_file()
+    # the same parameters again: nothing re-executed or rebuilt
+    messages: list[str] = []
+    chapter = get_chapter("background")
+    values = chapter.params.resolve({"start_date": "2021-01-01", "end_date": "2024-12-31",
+                                     "countries": "CN", "release_origins": "CN"})
+    assert run_variant(project, chapter, values, log=messages.append) == page
+    assert messages == ["background: variant up to date"]
+
+
+def test_cli_run_with_a_failing_notebook_leaves_no_variant(project: Project,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHIPSHOCK_ROOT", str(project.root))
+    src = project.root / "notebooks/background.md"
+    src.write_text(src.read_text() + "\n```{code-cell} ipython3\nraise RuntimeError('boom')\n```\n")
+    assert main(["run", "background", "-p", "countries", "CN"]) == 1
+    assert not project.variants.exists() or list(project.variants.iterdir()) == []
+
+
+def test_build_failure_on_a_broken_reference(project: Project) -> None:
+    page = project.root / "book/background.md"
+    page.write_text(page.read_text() + "\nSee {glue:text}`../computation/background.ipynb::no_such_key:d`.\n")
+    with pytest.raises(ExecutionError, match="no_such_key"):
+        build(project, log=lambda _m: None)
+    shutil.rmtree(project.build_dir, ignore_errors=True)
