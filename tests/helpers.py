@@ -12,7 +12,7 @@ from chipshock.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ("_config.yml", "_toc.yml")
-PROJECT_DIRS = ("book", "notebooks", "params", "_static", "_vendor", "data/curated")
+PROJECT_DIRS = ("book", "notebooks", "params", "_static", "_vendor", "data/curated", "data/processed")
 
 
 def copy_project(dest: Path) -> Project:

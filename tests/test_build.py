@@ -12,7 +12,7 @@ from helpers import REPO, glued
 
 from chipshock.book import STAMP, build, run_variant
 from chipshock.cli import main
-from chipshock.errors import ExecutionError
+from chipshock.errors import ExecutionError, UserError
 from chipshock.execute import execute
 from chipshock.paths import Project
 from chipshock.registry import CHAPTERS, get_chapter
@@ -112,3 +112,25 @@ def test_build_failure_on_a_broken_reference(project: Project) -> None:
     with pytest.raises(ExecutionError, match="no_such_key"):
         build(project, log=lambda _m: None)
     shutil.rmtree(project.build_dir, ignore_errors=True)
+
+
+@pytest.mark.parametrize("name", ["developers-clock", "developers-monthly-ppml", "developers-2023-authors"])
+def test_developers_with_other_parameter_sets(project: Project, name: str) -> None:
+    from chipshock.params import read_params_file
+
+    chapter = get_chapter("developers")
+    values = chapter.params.resolve(read_params_file(project.root / "params" / f"{name}.yml"))
+    out = project.root / chapter.executed
+    execute(project, chapter, chapter.params.to_plain(values), out)
+    got = glued(out)
+    assert 0 <= got["pooled_p"] <= 1 and got["pooled_ci_low"] <= got["pooled_coef"] <= got["pooled_ci_high"]
+    assert got["geo_proxy"] == values["geo_proxy"] and got["unit"] == values["unit"]
+    assert got["n_estimable"] >= 1
+
+
+def test_developers_without_an_estimable_shock_is_a_clear_error(project: Project) -> None:
+    chapter = get_chapter("developers")
+    values = chapter.params.resolve({"min_repos": "80", "repo_groups": "A"})
+    with pytest.raises(UserError, match="no shock can be estimated with these parameters"):
+        execute(project, chapter, chapter.params.to_plain(values), project.root / chapter.executed)
+    assert not (project.root / chapter.executed).exists()

@@ -99,7 +99,8 @@ def test_before_after_is_a_within_unit_change(panel: pd.DataFrame) -> None:
     df = panel.assign(period=pd.Timestamp("2022-01-03") + pd.to_timedelta(panel["t"] * 7, unit="D"))
     stacked = D.stack(df, [pd.Timestamp("2022-05-23")], window=10, design=design)
     fit = D.before_after(stacked, design, "CN")
-    ref = pf.feols("y ~ post | repo^shock", stacked[stacked["region"] == "CN"], vcov={"CRV1": "repo"}, ssc=SSC)
+    cn = stacked[stacked["region"] == "CN"]
+    ref = pf.feols("y ~ post | repo^shock", cn, vcov={"CRV1": "repo"}, ssc=SSC)
     np.testing.assert_allclose(fit.coef, ref.coef().to_numpy(), atol=1e-6)
     np.testing.assert_allclose(fit.se, ref.se().to_numpy(), atol=1e-6)
 

@@ -119,3 +119,55 @@ def release_bars(counts: pd.DataFrame, width: int = 520) -> alt.Chart:
         )
         .properties(width=width)
     )
+
+
+REGION_COLOURS = {"CN": PALETTE["vermillion"], "US": PALETTE["blue"], "other": PALETTE["green"],
+                  "unknown": PALETTE["grey"]}
+
+
+def _shock_rules(shocks: list[dt.date]) -> alt.Chart:
+    frame = pd.DataFrame({"date": pd.to_datetime(sorted(shocks))})
+    frame["when"] = frame["date"].dt.strftime("%Y-%m-%d")
+    return alt.Chart(frame).mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(
+        x="date:T", tooltip=[alt.Tooltip("when:N", title="export-control shock")])
+
+
+def region_trends(trends: pd.DataFrame, shocks: list[dt.date], width: int = 640) -> alt.LayerChart:
+    """Monthly commits by region (lines), with the shocks marked."""
+    regions = [r for r in REGION_COLOURS if r in set(trends["region"])]
+    lines = alt.Chart(trends).mark_line(point=False, strokeWidth=1.8).encode(
+        x=alt.X("month:T", title=None),
+        y=alt.Y("commits:Q", title="developer commits per month"),
+        color=alt.Color("region:N", title="Region", scale=_scale(REGION_COLOURS, regions)),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "region:N", "commits:Q"],
+    )
+    return alt.layer(lines, _shock_rules(shocks)).properties(width=width, height=260)
+
+
+def event_study(table: pd.DataFrame, period_label: str, width: int = 300) -> alt.FacetChart:
+    """China-minus-U.S. coefficients by relative period, one panel per shock, with 95% intervals."""
+    base = alt.Chart(table)
+    x = alt.X("rel:Q", title=period_label)
+    points = base.mark_point(filled=True, color=PALETTE["vermillion"]).encode(
+        x=x, y=alt.Y("coef:Q", title="China-linked minus U.S."),
+        tooltip=["shock:N", "rel:Q", alt.Tooltip("coef:Q", format=".3f"), alt.Tooltip("se:Q", format=".3f")])
+    bars = base.mark_rule(color=PALETTE["vermillion"]).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
+    zero = base.mark_rule(color=PALETTE["grey"]).encode(y=alt.datum(0))
+    onset = base.mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(x=alt.datum(-0.5))
+    return (alt.layer(bars, points, zero, onset, data=table)
+            .properties(width=width, height=180)
+            .facet(facet=alt.Facet("shock:N", title=None), columns=2))
+
+
+def hour_profile(profile: pd.DataFrame, cutoff: int, width: int = 560) -> alt.LayerChart:
+    """Share of each region's commits by UTC hour, with the clock rule's cut-off."""
+    regions = [r for r in REGION_COLOURS if r in set(profile["region"])]
+    bars = alt.Chart(profile).mark_line(point=True).encode(
+        x=alt.X("hour:O", title="hour of the commit (UTC)"),
+        y=alt.Y("share:Q", title="share of the region's commits", axis=alt.Axis(format="%")),
+        color=alt.Color("region:N", title="Region (time zone)", scale=_scale(REGION_COLOURS, regions)),
+        tooltip=["region:N", "hour:O", alt.Tooltip("share:Q", format=".1%")],
+    )
+    rule = alt.Chart(pd.DataFrame({"hour": [cutoff]})).mark_rule(
+        color=PALETTE["black"], strokeDash=[4, 3]).encode(x="hour:O")
+    return alt.layer(bars, rule).properties(width=width, height=220)

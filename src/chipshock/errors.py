@@ -21,3 +21,13 @@ class ExecutionError(Exception):
     """A notebook failed while executing; the message holds the cell's error."""
 
     exit_code = 1
+
+
+def user_error_names() -> set[str]:
+    """Class names of UserError and all its subclasses (to recognise them in a notebook's traceback)."""
+    names, todo = set(), [UserError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return names

@@ -15,12 +15,10 @@ import nbformat
 import papermill
 
 from chipshock import cache
-from chipshock.errors import ExecutionError, UserError
+from chipshock.errors import ExecutionError, UserError, user_error_names
 from chipshock.notebook import read_source, with_declared_parameters
 from chipshock.paths import ROOT_ENV, Project
 from chipshock.registry import Chapter
-
-USER_ERROR_NAMES = {"UserError", "DataError", "ParamError"}
 
 
 @contextlib.contextmanager
@@ -77,7 +75,7 @@ def execute(
 
 
 def _raise_cell_error(chapter: Chapter, exc: papermill.PapermillExecutionError) -> None:
-    if exc.ename in USER_ERROR_NAMES:
+    if exc.ename in user_error_names():
         raise UserError(f"chapter {chapter.id}: {exc.evalue}") from None
     raise ExecutionError(
         f"chapter {chapter.id}: notebook cell {exc.exec_count} failed with {exc.ename}: {exc.evalue}"

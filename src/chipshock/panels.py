@@ -1,0 +1,73 @@
+"""Commit panels: repository x period x region counts, with zero cells kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+UNITS = ("work", "merged")
+OUTCOMES = ("commits", "active_authors", "new_authors")
+PERIODS = ("week", "month")
+
+
+def squash_copies(commits: pd.DataFrame) -> pd.Series:
+    """Web-UI squash merges whose pull request's own commits are in the data (double counts)."""
+    heads = commits.loc[commits["reach"] == "pr", ["repo", "pr_head"]].dropna().drop_duplicates()
+    keys = set(zip(heads["repo"], heads["pr_head"].astype(int), strict=True))
+    candidate = (commits["committer_webflow"] & (commits["subject_kind"] == "pr_suffix")
+                 & commits["pr_number"].notna())
+    pairs = zip(commits["repo"], commits["pr_number"].fillna(-1).astype(int), strict=True)
+    matched = np.fromiter(((r, n) in keys for r, n in pairs), dtype=bool, count=len(commits))
+    return candidate & matched
+
+
+def select_commits(commits: pd.DataFrame, unit: str) -> pd.DataFrame:
+    """Developer commits of a counting unit; bots and merge commits always out.
+
+    `work`: every ref (default branch, other branches, pull requests), without web squash copies
+    of pull requests whose own commits exist. `merged`: default-branch commits only.
+    """
+    base = commits[~commits["is_bot"] & ~commits["is_merge"]]
+    if unit == "merged":
+        return base[base["is_default"]]
+    if unit == "work":
+        return base[~squash_copies(base)]
+    raise ValueError(f"unknown counting unit {unit!r}; use one of {UNITS}")
+
+
+def period_start(times: pd.Series, period: str) -> pd.Series:
+    """Start of the week (Monday) or month containing each UTC time, as a naive date."""
+    naive = times.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
+    if period == "week":
+        return naive - pd.to_timedelta(naive.dt.weekday, unit="D")
+    if period == "month":
+        return naive - pd.to_timedelta(naive.dt.day - 1, unit="D")
+    raise ValueError(f"unknown period {period!r}; use one of {PERIODS}")
+
+
+def _grid(spans: pd.DataFrame, period: str, regions: tuple[str, ...]) -> pd.DataFrame:
+    freq = "W-MON" if period == "week" else "MS"
+    parts = [pd.DataFrame({"repo": row.repo, "period": pd.date_range(row.first, row.last, freq=freq)})
+             for row in spans.itertuples()]
+    grid = pd.concat(parts, ignore_index=True)
+    return grid.merge(pd.DataFrame({"region": list(regions)}), how="cross")
+
+
+def build_panel(commits: pd.DataFrame, period: str, regions: tuple[str, ...]) -> pd.DataFrame:
+    """Counts per repo x period x region from classified commits (column `region`).
+
+    Each repository's rows run from the period of its first to that of its last commit; cells
+    with no commits are kept as zeros. `new_authors` counts authors in the period of their first
+    commit to that repository.
+    """
+    c = commits.assign(period=period_start(commits["author_time_utc"], period))
+    spans = c.groupby("repo")["period"].agg(first="min", last="max").reset_index()
+    keys = ["repo", "period", "region"]
+    counts = c.groupby(keys).agg(commits=("sha", "size"), active_authors=("author_id", "nunique"))
+    first = c.sort_values("author_time_utc").drop_duplicates(["repo", "author_id"])
+    new = first.groupby(keys).size().rename("new_authors")
+    panel = _grid(spans, period, regions).merge(counts.join(new, how="left").reset_index(), on=keys,
+                                                how="left")
+    for col in OUTCOMES:
+        panel[col] = panel[col].fillna(0).astype(int)
+    return panel.sort_values(keys, kind="stable").reset_index(drop=True)
