@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test bench lint vendor clean
+.PHONY: book test bench lint vendor clean data
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ test: $(INSTALLED)  ## the whole test suite
 
 bench: $(INSTALLED)  ## timings: clean build, no-op build, one chapter rerun
 	$(BIN)/python scripts/bench.py
+
+data: $(INSTALLED)  ## fetch data/raw/ (from ../shared/data when present) and build data/processed/
+	if [ -d ../shared/data ]; then $(BIN)/chipshock data fetch --mirror ../shared/data; else $(BIN)/chipshock data fetch; fi
+	$(BIN)/chipshock data build
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests scripts

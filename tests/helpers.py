@@ -11,16 +11,16 @@ from typing import Any
 from chipshock.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("_config.yml", "_toc.yml")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "data/README.md")
 PROJECT_DIRS = ("book", "notebooks", "params", "_static", "_vendor", "data/curated", "data/processed")
 
 
 def copy_project(dest: Path) -> Project:
     """A copy of the files a build reads (no build outputs) under `dest`."""
-    for name in PROJECT_FILES:
-        shutil.copy2(REPO / name, dest / name)
     for name in PROJECT_DIRS:
         shutil.copytree(REPO / name, dest / name)
+    for name in PROJECT_FILES:
+        shutil.copy2(REPO / name, dest / name)
     return Project(dest)
 
 

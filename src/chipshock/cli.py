@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from chipshock.data.cli import add_data_parser
 from chipshock.errors import ExecutionError, UserError
 from chipshock.params import merge_overrides, read_params_file
 from chipshock.paths import find_project
@@ -74,6 +75,7 @@ def parser() -> argparse.ArgumentParser:
     b = sub.add_parser("build", help="execute stale chapters and build the whole book (`make book`)")
     b.add_argument("--force", action="store_true", help="rebuild the HTML even if nothing changed")
     b.set_defaults(func=_cmd_build)
+    add_data_parser(sub)
     return top
 
 

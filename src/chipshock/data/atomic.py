@@ -1,0 +1,37 @@
+"""Writes that never leave a partial file: a temp name in the same folder, then os.replace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+
+@contextlib.contextmanager
+def atomic_path(dest: Path) -> Iterator[Path]:
+    """A temp path next to `dest`; moved onto `dest` if the block succeeds, deleted otherwise."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_open(dest: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
+    """Open a temp file for writing; it replaces `dest` only if the block succeeds."""
+    with atomic_path(dest) as tmp, open(tmp, mode, **kwargs) as fh:
+        yield fh
+
+
+def write_text(dest: Path, text: str) -> None:
+    with atomic_open(dest, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(text)

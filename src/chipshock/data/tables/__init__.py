@@ -1,0 +1,1 @@
+"""One module per processed table: its raw inputs, pandera schema, coverage and builder."""

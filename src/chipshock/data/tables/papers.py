@@ -1,0 +1,172 @@
+"""papers: Paper Copilot paper lists with author countries, U.S.-company authorship and model mentions."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+
+from chipshock.data.dictionaries import FAMILY_ORIGIN, MODEL_FAMILIES
+from chipshock.data.tables._common import col, read_json_gz
+from chipshock.errors import DataError
+
+NAME = "papers"
+FILES = (
+    "3dv/3dv2025",
+    "acml/acml2023",
+    "acml/acml2024",
+    "acmmm/acmmm2024",
+    "aistats/aistats2023",
+    "aistats/aistats2024",
+    "aistats/aistats2025",
+    "alt/alt2025",
+    "automl/automl2023",
+    "automl/automl2024",
+    "coling/coling2025",
+    "colm/colm2024",
+    "colm/colm2025",
+    "colt/colt2023",
+    "colt/colt2024",
+    "corl/corl2023",
+    "corl/corl2024",
+    "corl/corl2025",
+    "icra/icra2023",
+    "ijcai/ijcai2023",
+    "ijcai/ijcai2024",
+    "iros/iros2023",
+    "naacl/naacl2024",
+    "rss/rss2023",
+    "rss/rss2024",
+    "rss/rss2025",
+    "uai/uai2023",
+    "uai/uai2024",
+    "wacv/wacv2023",
+    "wacv/wacv2024",
+    "wacv/wacv2025",
+    "www/www2025",
+)
+RAW = tuple(f"papers/paperlists/{f}.json.gz" for f in FILES)
+US_COMPANIES = "data/curated/us_companies.csv"
+DESCRIPTION = (
+    "accepted papers of 18 smaller AI venues, 2023-2025: countries, U.S.-company authors, model mentions"
+)
+MENTIONS = tuple(f"mentions_{name}" for name in MODEL_FAMILIES)
+ORIGIN_FLAGS = ("mentions_cn_family", "mentions_us_family", "mentions_other_family")
+
+
+def _columns() -> dict[str, pa.Column]:
+    cols = {
+        "venue": col(str),
+        "year": col("int16", pa.Check.in_range(2023, 2025)),
+        "paper_id": col(str),
+        "title": col(str),
+        "n_authors": col("int16", pa.Check.ge(0)),
+        "countries": col(str),
+        "has_abstract": col(bool),
+        "us_company_author": col(bool),
+    }
+    cols |= {name: col(bool) for name in (*MENTIONS, *ORIGIN_FLAGS)}
+    return cols
+
+
+SCHEMA = pa.DataFrameSchema(_columns(), strict=True, ordered=True, unique=["venue", "year", "paper_id"])
+
+COMPANY_SCHEMA = pa.DataFrameSchema(
+    {
+        "company": col(str),
+        "kind": col(str, pa.Check.isin(["domain", "name"])),
+        "value": col(str, pa.Check.str_length(min_value=2)),
+        "source": col(str),
+    },
+    strict=True,
+    unique=["kind", "value"],
+)
+
+
+class CompanyMatcher:
+    """Does an author list include someone at a U.S. company (by e-mail domain or affiliation name)?"""
+
+    def __init__(self, table: pd.DataFrame):
+        self.domains = frozenset(table.loc[table["kind"] == "domain", "value"].str.lower())
+        names = sorted(table.loc[table["kind"] == "name", "value"], key=len, reverse=True)
+        self.names = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+
+    def domain_match(self, domain: str) -> bool:
+        d = domain.strip().lower()
+        parts = d.split(".")
+        return any(".".join(parts[i:]) in self.domains for i in range(len(parts) - 1))
+
+    def __call__(self, aff_domain: str, affiliations: str) -> bool:
+        if any(self.domain_match(d) for d in aff_domain.split(";") if d.strip()):
+            return True
+        return self.names.search(affiliations) is not None
+
+
+def read_us_companies(root: Path) -> pd.DataFrame:
+    path = root / US_COMPANIES
+    if not path.is_file():
+        raise DataError(f"{US_COMPANIES} is missing; restore it with `git checkout -- {US_COMPANIES}`")
+    try:
+        return COMPANY_SCHEMA.validate(pd.read_csv(path, dtype=str, keep_default_na=False))
+    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as exc:
+        raise DataError(
+            f"{US_COMPANIES} does not match its schema: {str(exc).splitlines()[0][:200]}"
+        ) from None
+
+
+def _countries(value: str) -> str:
+    seen: list[str] = []
+    for c in (value or "").split(";"):
+        c = c.strip()
+        if c and c not in seen:
+            seen.append(c)
+    return ";".join(seen)
+
+
+def _n_authors(paper: dict) -> int:
+    return sum(1 for a in (paper.get("author") or "").split(";") if a.strip())
+
+
+def mention_flags(text: str) -> dict[str, bool]:
+    """mentions_<family> and per-origin flags for a title + abstract."""
+    flags = {f"mentions_{n}": d.matches(text) for n, d in MODEL_FAMILIES.items()}
+    for origin, key in (("CN", "cn"), ("US", "us"), ("other", "other")):
+        flags[f"mentions_{key}_family"] = any(
+            flags[f"mentions_{n}"] for n, o in FAMILY_ORIGIN.items() if o == origin
+        )
+    return flags
+
+
+def _row(paper: dict, venue: str, year: int, companies: CompanyMatcher) -> dict:
+    abstract = paper.get("abstract") or ""
+    affiliations = ";".join(filter(None, (paper.get("aff") or "", paper.get("aff_unique_norm") or "")))
+    return {
+        "venue": venue,
+        "year": year,
+        "paper_id": str(paper.get("id") or ""),
+        "title": (paper.get("title") or "").strip(),
+        "n_authors": _n_authors(paper),
+        "countries": _countries(paper.get("aff_country_unique") or ""),
+        "has_abstract": bool(abstract.strip()),
+        "us_company_author": companies(paper.get("aff_domain") or "", affiliations),
+        **mention_flags(f"{paper.get('title') or ''}\n{abstract}"),
+    }
+
+
+def build(raw: dict[str, Path], built: dict[str, pd.DataFrame], root: Path) -> pd.DataFrame:
+    companies = CompanyMatcher(read_us_companies(root))
+    rows = []
+    for stem, rel in zip(FILES, RAW, strict=True):
+        venue, year = stem.split("/")[0], int(stem[-4:])
+        rows.extend(_row(p, venue, year, companies) for p in read_json_gz(raw[rel]))
+    df = pd.DataFrame(rows)
+    df["year"] = df["year"].astype("int16")
+    df["n_authors"] = df["n_authors"].astype("int16")
+    df = df.drop_duplicates(["venue", "year", "paper_id"], keep="first")
+    return df[list(SCHEMA.columns)].sort_values(["venue", "year", "paper_id"], kind="stable")
+
+
+def coverage(df: pd.DataFrame) -> str:
+    return f"{df['venue'].nunique()} venues; {df['year'].min()}-{df['year'].max()}"
