@@ -277,3 +277,10 @@ def top_repo_share(panel: pd.DataFrame, s: Settings, p: dict[str, Any], estimabl
     if by_repo.sum() == 0:
         return "none", 0.0
     return str(by_repo.idxmax()), float(by_repo.max() / by_repo.sum())
+
+
+def squash_share(commits: pd.DataFrame, repos: pd.DataFrame, p: dict[str, Any]) -> float:
+    """Share of default-branch developer commits that are web-interface squash merges of a PR."""
+    merged = classified_commits(commits, repos, {**p, "unit": "merged"})
+    squash = merged["committer_webflow"] & (merged["subject_kind"] == "pr_suffix")
+    return float(squash.mean()) if len(merged) else 0.0

@@ -39,7 +39,7 @@ def period_start(times: pd.Series, period: str) -> pd.Series:
     """Start of the week (Monday) or month containing each UTC time, as a naive date."""
     naive = times.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
     if period == "week":
-        return naive - pd.to_timedelta(naive.dt.weekday, unit="D")
+        return naive - pd.to_timedelta(naive.dt.day_of_week, unit="D")
     if period == "month":
         return naive - pd.to_timedelta(naive.dt.day - 1, unit="D")
     raise ValueError(f"unknown period {period!r}; use one of {PERIODS}")
