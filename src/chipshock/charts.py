@@ -64,7 +64,8 @@ def timeline(
         lane=releases["origin"].map({"US": "US releases", "CN": "China releases", "FR": "France releases"}),
         when=releases["date"].dt.strftime("%Y-%m-%d"),
     )
-    lanes = ["China policy", "US policy", "China releases", "US releases", "France releases"]
+    lanes = ["China policy", "US policy"] + [
+        lane for lane in ("China releases", "US releases", "France releases") if lane in set(rel["lane"])]
     y = alt.Y("lane:N", sort=lanes, title=None, scale=alt.Scale(domain=lanes))
     x = alt.X("date:T", title=None, axis=alt.Axis(format="%Y"))
     zoom = alt.selection_interval(bind="scales", encodings=["x"])
@@ -96,10 +97,11 @@ def timeline(
     rules = alt.Chart(shock_frame).mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(
         x="date:T", tooltip=[alt.Tooltip("when:N", title="export-control shock")]
     )
+    layers = [rules, event_layer, release_layer] if len(rel) else [rules, event_layer]
     return (
-        alt.layer(rules, event_layer, release_layer)
+        alt.layer(*layers)
         .resolve_scale(color="independent", fill="independent")
-        .properties(width=width, height=230)
+        .properties(width=width, height=230 if len(rel) else 130)
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chipshock import background, developers
+from chipshock import background, developers, policy
 from chipshock.errors import UserError
 from chipshock.params import ParamSpec
 
@@ -37,6 +37,12 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Background: export controls, open-source policy and open-weight releases",
         background.PARAMS,
         background.INPUTS,
+    ),
+    Chapter(
+        "policy",
+        "Policy: open source in U.S. and Chinese AI policy documents",
+        policy.PARAMS,
+        policy.INPUTS,
     ),
     Chapter(
         "developers",

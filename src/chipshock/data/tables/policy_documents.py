@@ -1,7 +1,12 @@
-"""policy_documents: AGORA documents with dates, jurisdiction level and dictionary codes (no raw text)."""
+"""policy_documents: AGORA documents with dates, jurisdiction level and dictionary codes.
+
+No raw text is kept beyond one quotation of at most 200 characters around the first open-source
+match, which the policy chapter shows beside each document.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +18,7 @@ from chipshock.data.tables._common import DAY, col, iter_jsonl, span, to_day
 NAME = "policy_documents"
 RAW = ("policy/agora/documents.csv", "policy/agora/authorities.csv", "policy/agora/fulltext.jsonl.gz")
 DESCRIPTION = "AGORA AI-governance documents: dates, authority level, word count, coding-dictionary matches"
+FRAGMENT_CHARS = 200
 LEVELS = ("us_federal", "us_state", "us_local", "cn_central", "cn_provincial", "other")
 
 _US_LEVEL = {
@@ -30,6 +36,7 @@ def _columns() -> dict[str, pa.Column]:
     cols = {
         "agora_id": col("int64", unique=True),
         "title": col(str),
+        "url": col(str),
         "authority": col(str),
         "jurisdiction": col(str, pa.Check.isin(["US", "CN", "other"])),
         "level": col(str, pa.Check.isin(LEVELS)),
@@ -41,6 +48,7 @@ def _columns() -> dict[str, pa.Column]:
         "date_source": col(str, pa.Check.isin(["proposed", "most_recent_activity"])),
         "has_fulltext": col(bool),
         "word_count": col("int64", pa.Check.ge(0)),
+        "open_source_fragment": col(str, pa.Check.str_length(max_value=FRAGMENT_CHARS)),
     }
     for name in POLICY_DICTIONARIES:
         cols[name] = col(bool)
@@ -66,11 +74,26 @@ def _levels(path: Path) -> dict[str, str]:
     return {r.Name: authority_level(r.Name, r.Jurisdiction, r.parent) for r in auth.itertuples(index=False)}
 
 
+def fragment(text: str, pattern: re.Pattern[str], width: int = FRAGMENT_CHARS) -> str:
+    """At most `width` characters of `text` around the first match of `pattern` ("" if none)."""
+    match = pattern.search(text or "")
+    if match is None:
+        return ""
+    room = max(0, (width - 2 - (match.end() - match.start())) // 2)
+    start, end = max(0, match.start() - room), min(len(text), match.end() + room)
+    snippet = " ".join(text[start:end].split())
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return (prefix + snippet + suffix)[:width]
+
+
 def _codes(path: Path) -> pd.DataFrame:
     rows = []
+    open_source = POLICY_DICTIONARIES["open_source"].regex
     for rec in iter_jsonl(path):
         text = rec["text"]
-        row = {"agora_id": int(rec["agora_id"]), "word_count": len(text.split())}
+        row = {"agora_id": int(rec["agora_id"]), "word_count": len(text.split()),
+               "open_source_fragment": fragment(text, open_source)}
         for name, dictionary in POLICY_DICTIONARIES.items():
             row[f"{name}_n"] = dictionary.count(text)
         rows.append(row)
@@ -84,6 +107,7 @@ def build(raw: dict[str, Path], built: dict[str, pd.DataFrame], root: Path) -> p
         {
             "agora_id": pd.to_numeric(docs["AGORA ID"]).astype("int64"),
             "title": docs["Official name"],
+            "url": docs["Link to document"],
             "authority": docs["Authority"],
             "level": docs["Authority"].map(levels).fillna("other"),
             "collections": docs["Collections"],
@@ -100,6 +124,7 @@ def build(raw: dict[str, Path], built: dict[str, pd.DataFrame], root: Path) -> p
     out["has_fulltext"] = out["word_count"].notna()
     counts = ["word_count", *(f"{n}_n" for n in POLICY_DICTIONARIES)]
     out[counts] = out[counts].fillna(0).astype("int64")
+    out["open_source_fragment"] = out["open_source_fragment"].fillna("")
     for name in POLICY_DICTIONARIES:
         out[name] = out[f"{name}_n"] > 0
     order = list(SCHEMA.columns)
