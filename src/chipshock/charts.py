@@ -46,6 +46,7 @@ def use_book_style() -> None:
     """Enable the theme and the HTML renderer whose scripts the book vendors (works offline)."""
     alt.theme.enable("chipshock")
     alt.renderers.enable("html", embed_options=EMBED_OPTIONS)
+    alt.data_transformers.enable("default", max_rows=20_000)  # the specification curve's panel
 
 
 def _scale(mapping: dict[str, str], keys: list[str]) -> alt.Scale:
