@@ -15,7 +15,7 @@ from chipshock.econometrics.models import fit_ols, fit_ppml
 
 pf = pytest.importorskip("pyfixest")
 FE = [["repo", "t"], ["repo", "region"]]
-SSC = pf.ssc(k_fixef="none")  # fixed effects nested in the clusters are not counted in K
+SSC = pf.ssc()  # pyfixest's (and fixest's) default small-sample correction
 
 
 def simulated_panel(seed: int = 1, repos: int = 30, periods: int = 40, effect: float = 0.4) -> pd.DataFrame:
@@ -122,7 +122,7 @@ def test_wild_bootstrap_equals_a_brute_force_enumeration() -> None:
         e = y_star - xt[:, 0] * beta
         scores = np.bincount(clusters, weights=xt[:, 0] * e)
         n = len(yt)
-        var = 8 / 7 * (n - 1) / (n - 1) * (scores @ scores) / (xt[:, 0] @ xt[:, 0]) ** 2
+        var = 8 / 7 * (n - 1) / (n - fit.df_k) * (scores @ scores) / (xt[:, 0] @ xt[:, 0]) ** 2
         hits += abs(beta / np.sqrt(var)) >= abs(t_obs) - 1e-12
     assert fast.p_value == pytest.approx(hits / 2 ** 8, abs=1e-12)
 
@@ -150,6 +150,13 @@ def test_singletons_are_dropped_until_none_remain() -> None:
     assert keep.tolist() == [False, False, False, True, True, False]
 
 
-def test_fixed_effects_must_be_nested_in_clusters(panel: pd.DataFrame) -> None:
-    with pytest.raises(ValueError, match="not nested"):
-        fit_ols(panel, "ly", ["treat"], [["t"]], "repo")
+def test_classic_twfe_with_non_nested_time_effects_matches_pyfixest() -> None:
+    """Treated and control units, unit and period fixed effects (period not nested in clusters)."""
+    df = simulated_panel(seed=11, repos=24, periods=16)
+    df = df[df["region"] == "CN"].assign(group=lambda d: d["repo"].str[1:].astype(int) % 2)
+    df["treat"] = ((df["group"] == 1) & (df["t"] >= 8)).astype(float)
+    ours = fit_ols(df, "ly", ["treat"], [["repo"], ["t"]], "repo")
+    ref = pf.feols("ly ~ treat | repo + t", df, vcov={"CRV1": "repo"}, ssc=SSC)
+    np.testing.assert_allclose(ours.coef, ref.coef().to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(ours.se, ref.se().to_numpy(), atol=1e-6)
+    assert ours.df_k == 1 + 16  # the slope, the 16 period effects, minus nothing for the nested units

@@ -1,4 +1,4 @@
-"""OLS and Poisson pseudo-maximum likelihood with fixed effects nested in the clusters."""
+"""OLS and Poisson pseudo-maximum likelihood with high-dimensional fixed effects, clustered errors."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class Fit:
     n_clusters: int
     estimator: str
     dropped: int = 0
+    df_k: int = 0
     _design: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
@@ -53,7 +54,7 @@ class Fit:
         if self._design is None or self.estimator != "ols":
             raise ValueError("the wild cluster bootstrap is implemented for OLS fits")
         xt, yt, clusters = self._design
-        return wild_cluster_bootstrap(xt, yt, clusters, self.names.index(name), len(self.names),
+        return wild_cluster_bootstrap(xt, yt, clusters, self.names.index(name), self.df_k,
                                       draws=draws, weights=weights, seed=seed)
 
 
@@ -72,10 +73,18 @@ def _prepare(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clu
             break
         data = data[keep].reset_index(drop=True)
     clusters = codes(data, [cluster])
-    for cols, g in zip(fe, groups, strict=True):
-        if not nested_in(g, clusters):
-            raise ValueError(f"fixed effect {cols} is not nested in clusters {cluster!r}")
     return data, groups, clusters, n0 - len(data)
+
+
+def small_sample_k(groups: list[np.ndarray], clusters: np.ndarray, k: int) -> int:
+    """K in (N-1)/(N-K), as fixest's and pyfixest's default: fixed effects nested in the clusters
+    are not counted (but one is added back per fully nested dimension); the others are."""
+    if not groups:
+        return k
+    levels = [int(g.max()) + 1 for g in groups]
+    k_fe = sum(levels) - (len(groups) - 1)
+    nested = [n for g, n in zip(groups, levels, strict=True) if nested_in(g, clusters)]
+    return k + k_fe - sum(nested) + len(nested)
 
 
 def fit_ols(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], cluster: str) -> Fit:
@@ -85,8 +94,10 @@ def fit_ols(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clus
     yt, xt = yx[:, 0], yx[:, 1:]
     bread = np.linalg.inv(xt.T @ xt)
     beta = bread @ xt.T @ yt
-    vcov = cr1(bread, cluster_scores(xt, yt - xt @ beta, clusters), len(yt), len(x))
-    return Fit(list(x), beta, vcov, len(yt), int(clusters.max() + 1), "ols", dropped, (xt, yt, clusters))
+    df_k = small_sample_k(groups, clusters, len(x))
+    vcov = cr1(bread, cluster_scores(xt, yt - xt @ beta, clusters), len(yt), df_k)
+    return Fit(list(x), beta, vcov, len(yt), int(clusters.max() + 1), "ols", dropped, df_k,
+               (xt, yt, clusters))
 
 
 def fit_ppml(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], cluster: str,
@@ -119,5 +130,6 @@ def fit_ppml(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clu
     else:
         raise RuntimeError("PPML did not converge")
     bread = np.linalg.inv((xt * mu[:, None]).T @ xt)
-    vcov = cr1(bread, cluster_scores(xt, yv - mu, clusters), len(yv), len(x))
-    return Fit(list(x), beta, vcov, len(yv), int(clusters.max() + 1), "ppml", dropped)
+    df_k = small_sample_k(groups, clusters, len(x))
+    vcov = cr1(bread, cluster_scores(xt, yv - mu, clusters), len(yv), df_k)
+    return Fit(list(x), beta, vcov, len(yv), int(clusters.max() + 1), "ppml", dropped, df_k)
