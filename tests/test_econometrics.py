@@ -160,3 +160,5 @@ def test_classic_twfe_with_non_nested_time_effects_matches_pyfixest() -> None:
     np.testing.assert_allclose(ours.coef, ref.coef().to_numpy(), atol=1e-6)
     np.testing.assert_allclose(ours.se, ref.se().to_numpy(), atol=1e-6)
     assert ours.df_k == 1 + 16  # the slope, the 16 period effects, minus nothing for the nested units
+    with pytest.raises(ValueError, match="nested in the clusters"):
+        ours.bootstrap("treat", draws=99)

@@ -15,7 +15,7 @@ import yaml
 from chipshock.errors import ParamError
 
 SCALAR_TYPES = ("str", "int", "float", "bool", "date")
-TYPES = SCALAR_TYPES + tuple(f"list[{t}]" for t in ("str", "int", "date"))
+TYPES = SCALAR_TYPES + tuple(f"list[{t}]" for t in ("str", "int", "float", "date"))
 
 
 @dataclass(frozen=True)

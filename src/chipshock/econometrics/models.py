@@ -24,6 +24,7 @@ class Fit:
     estimator: str
     dropped: int = 0
     df_k: int = 0
+    fe_nested: bool = True
     _design: tuple[np.ndarray, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
@@ -53,6 +54,9 @@ class Fit:
         """Wild cluster restricted bootstrap p-value for one coefficient (OLS only)."""
         if self._design is None or self.estimator != "ols":
             raise ValueError("the wild cluster bootstrap is implemented for OLS fits")
+        if not self.fe_nested:
+            raise ValueError("the wild cluster bootstrap here needs every fixed effect nested in the "
+                             "clusters (bootstrap outcomes would need the fixed effects projected out again)")
         xt, yt, clusters = self._design
         return wild_cluster_bootstrap(xt, yt, clusters, self.names.index(name), self.df_k,
                                       draws=draws, weights=weights, seed=seed)
@@ -76,6 +80,10 @@ def _prepare(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clu
     return data, groups, clusters, n0 - len(data)
 
 
+def all_nested(groups: list[np.ndarray], clusters: np.ndarray) -> bool:
+    return all(nested_in(g, clusters) for g in groups)
+
+
 def small_sample_k(groups: list[np.ndarray], clusters: np.ndarray, k: int) -> int:
     """K in (N-1)/(N-K), as fixest's and pyfixest's default: fixed effects nested in the clusters
     are not counted (but one is added back per fully nested dimension); the others are."""
@@ -97,7 +105,7 @@ def fit_ols(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clus
     df_k = small_sample_k(groups, clusters, len(x))
     vcov = cr1(bread, cluster_scores(xt, yt - xt @ beta, clusters), len(yt), df_k)
     return Fit(list(x), beta, vcov, len(yt), int(clusters.max() + 1), "ols", dropped, df_k,
-               (xt, yt, clusters))
+               all_nested(groups, clusters), (xt, yt, clusters))
 
 
 def fit_ppml(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], cluster: str,
@@ -132,4 +140,5 @@ def fit_ppml(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clu
     bread = np.linalg.inv((xt * mu[:, None]).T @ xt)
     df_k = small_sample_k(groups, clusters, len(x))
     vcov = cr1(bread, cluster_scores(xt, yv - mu, clusters), len(yv), df_k)
-    return Fit(list(x), beta, vcov, len(yv), int(clusters.max() + 1), "ppml", dropped, df_k)
+    return Fit(list(x), beta, vcov, len(yv), int(clusters.max() + 1), "ppml", dropped, df_k,
+               all_nested(groups, clusters))
