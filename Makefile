@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book test bench lint vendor clean data
+.PHONY: book book-student test bench lint vendor clean data
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ $(INSTALLED): requirements.txt pyproject.toml
 
 book: $(INSTALLED)  ## execute stale chapters (papermill) and build _build/html strictly
 	$(BIN)/chipshock build
+
+book-student: $(INSTALLED)  ## the book without exercise solutions, in _build/student/html
+	$(BIN)/chipshock build --student
 
 test: $(INSTALLED)  ## the whole test suite
 	$(BIN)/python -m pytest

@@ -134,3 +134,25 @@ def test_developers_without_an_estimable_shock_is_a_clear_error(project: Project
     with pytest.raises(UserError, match="no shock can be estimated with these parameters"):
         execute(project, chapter, chapter.params.to_plain(values), project.root / chapter.executed)
     assert not (project.root / chapter.executed).exists()
+
+
+def test_student_edition_has_exercises_but_no_solutions(built_book: Project) -> None:
+    from chipshock.book import SOLUTION, build_student
+
+    index = build_student(built_book, log=lambda _m: None)
+    html = index.parent
+    pages = {p.stem: p.read_text(encoding="utf-8") for p in (html / "book").glob("*.html")}
+    full = {p.stem: p.read_text(encoding="utf-8")
+            for p in (built_book.build_dir / "html" / "book").glob("*.html")}
+    solutions = {page.stem: SOLUTION.findall(page.read_text(encoding="utf-8"))
+                 for page in (built_book.root / "book").glob("*.md")}
+    assert sum(map(len, solutions.values())) >= 3 * 5
+    for stem, blocks in solutions.items():
+        for block in blocks:
+            # a distinctive run of words from each solution: in the full book, not in the student one
+            words = " ".join(block.splitlines()[2].split()[:6])
+            assert words in full[stem].replace("\n", " ") or "`" in words
+            assert words not in pages[stem].replace("\n", " ")
+        if blocks:
+            assert "Exercise 1" in pages[stem] and "dropdown solution" not in pages[stem]
+            assert ">Solution<" not in pages[stem] and ">Solution<" in full[stem]

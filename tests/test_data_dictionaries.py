@@ -85,8 +85,10 @@ FAMILY_CASES = {
     "claude": (["Claude 3 Opus", "Claude-2"], ["Claude Shannon", "Claude E. Shannon", "claude"]),
     "mistral": (["Mistral-7B", "Mixtral 8x7B"], ["mistrial"]),
     "falcon": (
-        ["Falcon-40B", "Falcon 180B", "Falcon-H1", "Falcon LLM"],
-        ["a DJI Falcon drone", "Falcon 9 rocket", "falcon-40b"],
+        ["Falcon-40B", "Falcon 180B", "Falcon-H1", "Falcon LLM", "Falcon-40b", "the Falcon family",
+         "LLaMA2, Vicuna, Falcon, and MPT", "OPT, LLaMA-2 and Falcon", "Llama, Falcon, and Mistral"],
+        ["a DJI Falcon drone", "Falcon 9 rocket", "falcon-40b", "the Peregrine Falcon, and hawks",
+         "Llama herders saw a Falcon", "Falcon Heavy"],
     ),
 }
 
@@ -196,6 +198,14 @@ def test_us_company_matcher():
     assert not match("notgoogle.com", "Googleplex University")  # no partial names or domains
     assert not match("", "Meta-learning Lab, Peking University")
     assert not match("alibaba-inc.com", "Alibaba Group")
+
+
+def test_us_company_names_per_paper():
+    match = CompanyMatcher(read_us_companies(REPO))
+    assert match.companies("research.google.com;stanford.edu", "Microsoft Research Asia;Meta AI") == [
+        "Google", "Meta", "Microsoft"]
+    assert match.companies("ox.ac.uk+fb.com", "University of Oxford") == ["Meta"]
+    assert match.companies("notgoogle.com;tsinghua.edu.cn", "Googleplex University;Meta-learning Lab") == []
 
 
 def test_us_companies_table_shape():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +23,9 @@ from chipshock.params import params_hash
 from chipshock.paths import Project
 from chipshock.registry import CHAPTERS, Chapter
 
+SOLUTION = re.compile(r"^:::\{admonition\} Solution[^\n]*\n.*?^:::[ \t]*\n?", re.S | re.M)
+STUDENT_COPY = ("book", "computation", "_static", "_vendor", "_config.yml", "_toc.yml", "references.bib",
+                "data/README.md", "data/processed/DATASETS.md")
 BOOK_INPUTS = ("book/**/*.md", "computation/*.ipynb", "_static/**/*", "_vendor/**/*", "data/README.md")
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 STAMP = ".chipshock-build-key"
@@ -147,3 +151,35 @@ def _replace_dir(new: Path, dest: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(new, dest)
+
+
+def strip_solutions(text: str) -> str:
+    """A page without its solution blocks (`:::{admonition} Solution` ... `:::`)."""
+    return SOLUTION.sub("", text)
+
+
+def build_student(project: Project, log: Log = _say) -> Path:
+    """The book without exercise solutions, in _build/student/html; the index path."""
+    execute_all(project, log)
+    staging = project.build_dir / "student-src"
+    shutil.rmtree(staging, ignore_errors=True)
+    for name in STUDENT_COPY:
+        src, dst = project.root / name, staging / name
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        elif src.is_file():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    for page in (staging / "book").glob("*.md"):
+        page.write_text(strip_solutions(page.read_text(encoding="utf-8")), encoding="utf-8")
+    config = yaml.safe_load((staging / "_config.yml").read_text(encoding="utf-8"))
+    config["title"] = f"{config.get('title', 'Book')} (student edition)"
+    (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    jupyter_book(staging, log)
+    out = project.build_dir / "student"
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    os.replace(staging / "_build" / "html", out / "html")
+    shutil.rmtree(staging, ignore_errors=True)
+    return out / "html" / "index.html"

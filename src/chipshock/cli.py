@@ -50,10 +50,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from chipshock.book import build
+    from chipshock.book import build, build_student
 
-    index = build(find_project(), force=args.force)
+    index = build_student(find_project()) if args.student else build(find_project(), force=args.force)
     print(index)
+    return 0
+
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.course import assign, read_roster, write_assignments
+
+    chapter = get_chapter(args.chapter)
+    vary = [v.strip() for v in args.vary.split(",") if v.strip()]
+    if not vary:
+        raise UserError("--vary needs at least one parameter name (see `chipshock params CHAPTER`)")
+    sets = assign(chapter.params, read_roster(Path(args.students)), vary, args.seed)
+    out = Path(args.out)
+    write_assignments(chapter, sets, out, args.seed)
+    print(out / "assignments.csv")
     return 0
 
 
@@ -72,8 +88,17 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("-f", "--file", help="YAML file of parameter values (see params/)")
     r.add_argument("--out", help="output folder (default variants/<id>-<hash of the parameters>)")
     r.set_defaults(func=_cmd_run)
+    a = sub.add_parser("assign", help="give each student of a roster their own parameter set")
+    a.add_argument("chapter")
+    a.add_argument("--students", required=True, help="roster: one name or id per line")
+    a.add_argument("--vary", required=True, help="comma-separated parameters to vary per student")
+    a.add_argument("--seed", type=int, default=0, help="random seed (same seed, same assignment)")
+    a.add_argument("--out", required=True, help="new folder for the YAML files and assignments.csv")
+    a.set_defaults(func=_cmd_assign)
     b = sub.add_parser("build", help="execute stale chapters and build the whole book (`make book`)")
     b.add_argument("--force", action="store_true", help="rebuild the HTML even if nothing changed")
+    b.add_argument("--student", action="store_true",
+                   help="build the student edition, without exercise solutions, in _build/student/html")
     b.set_defaults(func=_cmd_build)
     add_data_parser(sub)
     return top

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chipshock import background, developers, policy
+from chipshock import background, developers, diffusion, policy, primer, research, robustness
 from chipshock.errors import UserError
 from chipshock.params import ParamSpec
 
@@ -49,6 +49,30 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Developers: China-linked and U.S. contributors to open LLM repositories",
         developers.PARAMS,
         developers.INPUTS,
+    ),
+    Chapter(
+        "diffusion",
+        "Diffusion: how far Chinese-origin open models and repositories spread",
+        diffusion.PARAMS,
+        diffusion.INPUTS,
+    ),
+    Chapter(
+        "research",
+        "Research: Chinese open models in scientific papers, U.S. companies' use, and patents",
+        research.PARAMS,
+        research.INPUTS,
+    ),
+    Chapter(
+        "robustness",
+        "Robustness: every defensible specification, placebo shocks and leave-one-out",
+        robustness.PARAMS,
+        robustness.INPUTS,
+    ),
+    Chapter(
+        "primer",
+        "Methods primer: difference-in-differences on simulated data",
+        primer.PARAMS,
+        primer.INPUTS,
     ),
 )
 

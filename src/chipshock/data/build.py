@@ -22,6 +22,7 @@ from chipshock.data.fetch import require_raw
 from chipshock.data.sources import raw_dir
 from chipshock.data.tables import (
     commits,
+    cset_papers,
     epoch_models,
     github_ranking,
     hf_models,
@@ -34,7 +35,8 @@ from chipshock.paths import Project
 
 TABLES: dict[str, ModuleType] = {
     m.NAME: m
-    for m in (commits, repositories, policy_documents, hf_models, epoch_models, github_ranking, papers)
+    for m in (commits, repositories, policy_documents, hf_models, epoch_models, github_ranking, papers,
+              cset_papers)
 }
 CHECKSUMS = "CHECKSUMS"
 DATASETS = "DATASETS.md"

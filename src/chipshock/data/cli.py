@@ -52,6 +52,27 @@ def _cmd_commits(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_patents(args: argparse.Namespace) -> int:
+    from chipshock.data import patents
+    from chipshock.data.dictionaries import MODEL_FAMILIES
+
+    families = args.families.split(",") if args.families else list(MODEL_FAMILIES)
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr)
+
+    if args.source == "api":
+        result = patents.count_api(args.kind, args.years, families, os.environ.get(args.api_key_env, ""),
+                                   base_url=args.base_url or patents.API_BASE, log=log)
+    else:
+        result = patents.count_bulk(args.kind, args.years, args.sections.split(","), families,
+                                    Path(args.cache_dir), base_url=args.base_url or patents.BULK_BASE,
+                                    log=log)
+    for path in patents.write_counts(result, Path(args.out)):
+        print(path)
+    return 0
+
+
 def add_data_parser(sub: argparse._SubParsersAction) -> None:
     """Register `chipshock data` and its subcommands."""
     data = sub.add_parser("data", help="fetch raw data, re-extract commits, build data/processed/")
@@ -75,3 +96,18 @@ def add_data_parser(sub: argparse._SubParsersAction) -> None:
         help="keep an e-mail domain only if K author ids use it (default 5; 0: no coarsening)",
     )
     c.set_defaults(func=_cmd_commits)
+    p = dsub.add_parser("patents",
+                        help="count U.S. patents/applications naming a model family (PatentsView, online)")
+    p.add_argument("--years", type=int, nargs="+", required=True, metavar="YEAR",
+                   help="grant/publication years")
+    p.add_argument("--kind", choices=("granted", "pregrant"), default="granted")
+    p.add_argument("--source", choices=("bulk", "api"), default="bulk",
+                   help="bulk: download the zipped TSV text tables; api: PatentSearch API (needs a key)")
+    p.add_argument("--sections", default="brf_sum,claims", help="bulk text tables: brf_sum, claims")
+    p.add_argument("--families", help="comma-separated model families (default: all)")
+    p.add_argument("--cache-dir", default="data/raw/patents", help="where bulk files are kept (reused)")
+    p.add_argument("--api-key-env", default="PATENTSVIEW_API_KEY", metavar="NAME",
+                   help="environment variable holding the PatentSearch API key")
+    p.add_argument("--base-url", help="override the bulk or API base URL (mirrors, tests)")
+    p.add_argument("--out", default="data/patents/patent_counts.csv", help="output CSV (totals beside it)")
+    p.set_defaults(func=_cmd_patents)

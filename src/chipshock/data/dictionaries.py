@@ -105,8 +105,8 @@ FAMILY_ORIGIN: dict[str, str] = {}
 MODEL_FAMILIES: dict[str, Dictionary] = {}
 
 
-def _family(name: str, origin: str, *patterns: str, flags: int = re.IGNORECASE) -> None:
-    MODEL_FAMILIES[name] = Dictionary(name, "1", english=patterns, flags=flags)
+def _family(name: str, origin: str, *patterns: str, flags: int = re.IGNORECASE, version: str = "1") -> None:
+    MODEL_FAMILIES[name] = Dictionary(name, version, english=patterns, flags=flags)
     FAMILY_ORIGIN[name] = origin
 
 
@@ -132,4 +132,14 @@ _family(
 )
 _family("claude", "US", r"\bClaude\b(?!\s+(?:E\.\s+)?Shannon)", flags=CS)
 _family("mistral", "other", r"\b(?:mistral|mixtral)\b")
-_family("falcon", "other", r"\bFalcon[- ]?(?:\d+(?:\.\d+)?B\b|LLM|Mamba|H1\b)", flags=CS)
+_family(
+    "falcon",
+    "other",
+    r"\bFalcon[- ]?(?:\d+(?:\.\d+)?[Bb]\b|LLM|Mamba|H1\b)",
+    r"\bFalcon (?:famil(?:y|ies)|models?|LLMs?)\b",
+    # "Falcon" in a list of LLM families ("LLaMA-2, Vicuna, Falcon"), revised (v2) after CSET's misses
+    r"\b(?:LLaMA|LLaMa|Llama|OPT|MPT|Vicuna|Mistral|Bloomz?|BLOOMZ?|Pythia|GPT-J)[\w.-]*"
+    r"(?:,\s*(?:and\s+)?[\w.-]+){0,4},?\s*(?:and\s+|or\s+)?Falcon\b",
+    flags=CS,
+    version="2",
+)

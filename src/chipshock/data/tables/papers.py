@@ -50,7 +50,8 @@ FILES = (
 RAW = tuple(f"papers/paperlists/{f}.json.gz" for f in FILES)
 US_COMPANIES = "data/curated/us_companies.csv"
 DESCRIPTION = (
-    "accepted papers of 18 smaller AI venues, 2023-2025: countries, U.S.-company authors, model mentions"
+    "accepted papers of 18 smaller AI venues, 2023-2025: countries, organisations, U.S.-company authors, "
+    "model mentions"
 )
 MENTIONS = tuple(f"mentions_{name}" for name in MODEL_FAMILIES)
 ORIGIN_FLAGS = ("mentions_cn_family", "mentions_us_family", "mentions_other_family")
@@ -66,6 +67,8 @@ def _columns() -> dict[str, pa.Column]:
         "countries": col(str),
         "has_abstract": col(bool),
         "us_company_author": col(bool),
+        "org_names": col(str),
+        "org_domains": col(str),
     }
     cols |= {name: col(bool) for name in (*MENTIONS, *ORIGIN_FLAGS)}
     return cols
@@ -92,6 +95,10 @@ class CompanyMatcher:
         self.domains = frozenset(table.loc[table["kind"] == "domain", "value"].str.lower())
         names = sorted(table.loc[table["kind"] == "name", "value"], key=len, reverse=True)
         self.names = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, names)) + r")(?!\w)")
+        rows = zip(table["kind"], table["value"], table["company"], strict=True)
+        self.domain_company = {v.lower(): c for k, v, c in rows if k == "domain"}
+        self.name_company = dict(zip(table.loc[table["kind"] == "name", "value"],
+                                     table.loc[table["kind"] == "name", "company"], strict=True))
 
     def domain_match(self, domain: str) -> bool:
         d = domain.strip().lower()
@@ -102,6 +109,16 @@ class CompanyMatcher:
         if any(self.domain_match(d) for d in aff_domain.split(";") if d.strip()):
             return True
         return self.names.search(affiliations) is not None
+
+    def companies(self, aff_domain: str, affiliations: str) -> list[str]:
+        """The companies (table's `company` column) matched by the domains or names, sorted."""
+        found = set()
+        for d in re.split(r"[;+]", aff_domain):
+            parts = d.strip().lower().split(".")
+            for i in range(len(parts) - 1):
+                found.add(self.domain_company.get(".".join(parts[i:])))
+        found.update(self.name_company[m.group(0)] for m in self.names.finditer(affiliations))
+        return sorted(c for c in found if c)
 
 
 def read_us_companies(root: Path) -> pd.DataFrame:
@@ -122,6 +139,17 @@ def _countries(value: str) -> str:
         c = c.strip()
         if c and c not in seen:
             seen.append(c)
+    return ";".join(seen)
+
+
+def _unique(*values: str, lower: bool = False) -> str:
+    """Distinct non-empty items (separated by ';' or '+') of the values, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for value in values:
+        for item in re.split(r"[;+]", value or ""):
+            item = item.strip().lower() if lower else item.strip()
+            if item:
+                seen.setdefault(item)
     return ";".join(seen)
 
 
@@ -151,6 +179,8 @@ def _row(paper: dict, venue: str, year: int, companies: CompanyMatcher) -> dict:
         "countries": _countries(paper.get("aff_country_unique") or ""),
         "has_abstract": bool(abstract.strip()),
         "us_company_author": companies(paper.get("aff_domain") or "", affiliations),
+        "org_names": _unique(paper.get("aff") or "", paper.get("aff_unique_norm") or ""),
+        "org_domains": _unique(paper.get("aff_domain") or "", lower=True),
         **mention_flags(f"{paper.get('title') or ''}\n{abstract}"),
     }
 

@@ -1,0 +1,636 @@
+"""Chapter `diffusion`: how far Chinese-origin open models and repositories spread.
+
+Three sources: the monthly Hugging Face / ModelScope crawls of about 32 publishers (downloads,
+likes, derivatives), the daily top-100 GitHub repositories of the `LLM` topic list (star and
+fork flows, with a repository-level difference-in-differences around the shocks) and Epoch AI's
+model database (open-weight releases per year and country).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
+from chipshock.curated import MODEL_RELEASES
+from chipshock.econometrics import did as D
+from chipshock.econometrics.models import Fit, fit_ols
+from chipshock.errors import DataError, UserError
+from chipshock.params import Param, ParamSpec
+from chipshock.paths import Project
+
+REPO_OWNER_ORIGIN = "data/curated/repo_owner_origin.csv"
+INPUTS = ("data/processed/hf_models.parquet", "data/processed/github_ranking.parquet",
+          "data/processed/epoch_models.parquet", "data/processed/CHECKSUMS", MODEL_RELEASES,
+          REPO_OWNER_ORIGIN)
+
+OWNER_ORIGINS = ("CN", "US", "other", "unknown")
+HUB_METRICS = {"downloads": "downloads_last_month", "likes": "likes", "descendants": "descendants"}
+HUB_METRIC_WORDS = {"downloads": "downloads in the 30 days before the crawl",
+                    "likes": "likes (a running total)",
+                    "descendants": "derivative models in the model tree (a running total)"}
+REPO_METRICS = ("forks", "stars")
+ESTIMATORS = {"ols_level": "OLS, levels", "ols_asinh": "OLS, asinh(y)"}
+TOPIC = "LLM"  # the one topic list that runs for the whole GitHub panel
+GITHUB_FIRST, GITHUB_LAST = "2023-05-18", "2026-08-22"
+HUB_SECOND, HUB_PENULTIMATE = dt.date(2024, 12, 13), dt.date(2025, 8, 7)
+REVISION_SHARE = 0.30   # a day on which this share of repositories lose forks/stars is a recount
+MIN_WEEKS_EACH_SIDE = 4  # weeks a repository needs in the top list before and after a shock
+EVENT_BIN = 4           # weeks per event-study bin
+EPOCH_FIRST_YEAR = 2017
+EPOCH_EARLY_LAST = 2022  # the early period ends with the year of the first two shocks
+ORIGIN_COLOURS_ALL = {**ORIGIN_COLOURS, "other": PALETTE["green"], "unknown": PALETTE["grey"]}
+
+# Model families, derived from the model's name (the part of the id after the account). The
+# first matching pattern wins; Chinese families come first so that distillations such as
+# DeepSeek-R1-Distill-Llama count for their publisher's family.
+FAMILIES: tuple[tuple[str, str, str], ...] = (
+    ("Qwen", "CN", r"qwen|qwq"),
+    ("DeepSeek", "CN", r"deepseek"),
+    ("GLM", "CN", r"glm"),
+    ("InternLM/InternVL", "CN", r"intern(?:lm|vl)"),
+    ("Baichuan", "CN", r"baichuan"),
+    ("Yi", "CN", r"^yi-"),
+    ("MiniCPM", "CN", r"minicpm"),
+    ("Kimi", "CN", r"kimi|moonlight"),
+    ("Hunyuan", "CN", r"hunyuan"),
+    ("ERNIE", "CN", r"ernie"),
+    ("BGE", "CN", r"^bge"),
+    ("Llama", "US", r"llama"),
+    ("Gemma", "US", r"gemma"),
+    ("Phi", "US", r"^phi-"),
+    ("gpt-oss", "US", r"gpt-oss"),
+    ("OLMo", "US", r"olmo"),
+    ("Mistral", "other", r"mistral|mixtral|ministral"),
+)
+HEADLINE_FAMILIES = ("Qwen", "DeepSeek", "Llama", "Gemma")
+
+
+def _check(values: dict[str, Any]) -> str | None:
+    start, end = values["start_date"], values["end_date"]
+    if start >= end:
+        return f"parameter 'start_date' ({start}) must be before 'end_date' ({end})"
+    outside = [s.isoformat() for s in values["shocks"] if not start < s < end]
+    if outside:
+        return (f"shock(s) {', '.join(outside)} fall outside the date range {start} to {end}; "
+                "widen 'start_date'/'end_date' or drop the shock")
+    if start > HUB_PENULTIMATE or end < HUB_SECOND:
+        return (f"the date range {start} to {end} holds fewer than two Hugging Face crawls "
+                f"(monthly, 2024-11-14 to 2025-09-07); it must start on or before {HUB_PENULTIMATE} "
+                f"and end on or after {HUB_SECOND}")
+    if not {"CN", "US"} <= set(values["origins"]):
+        return "parameter 'origins' must include CN and US (the comparison of the chapter); add them"
+    return None
+
+
+PARAMS = ParamSpec(
+    params=(
+        Param("origins", "list[str]", ["CN", "US", "other"],
+              "publisher / owner origins shown in charts and tables", choices=OWNER_ORIGINS, min_items=2),
+        Param("metric", "str", "downloads", "hub measure: downloads (30-day window), likes or "
+              "descendants (model-tree size)", choices=tuple(HUB_METRICS)),
+        Param("repo_metric", "str", "forks", "GitHub measure whose daily flow is analysed",
+              choices=REPO_METRICS),
+        Param("balanced", "bool", True, "headline on the balanced panels (publishers and models in "
+              "every crawl; repositories in the top list in every week of a shock window)"),
+        Param("start_date", "date", GITHUB_FIRST, "first day shown and used (hub crawls and GitHub)",
+              min=GITHUB_FIRST, max=GITHUB_LAST),
+        Param("end_date", "date", GITHUB_LAST, "last day shown and used (hub crawls and GitHub)",
+              min=GITHUB_FIRST, max=GITHUB_LAST),
+        Param("shocks", "list[date]", ["2023-10-17", "2024-12-02"],
+              "export-control shock dates (inside the GitHub panel)", min=GITHUB_FIRST, max=GITHUB_LAST),
+        Param("window_weeks", "int", 20, "weeks before and after each shock in its window", min=4, max=52),
+        Param("top_n", "int", 100, "GitHub: keep repositories ranked this high or better in the "
+              "LLM topic list", min=10, max=100),
+        Param("estimator", "str", "ols_level", "GitHub difference-in-differences estimator",
+              choices=tuple(ESTIMATORS)),
+        Param("epoch_export", "str", "2025-03", "Epoch AI export (different views, never stacked)",
+              choices=("2025-03", "2024-11")),
+    ),
+    checks=(_check,),
+)
+
+
+class EmptySelection(UserError):
+    """The parameters leave no data for a section."""
+
+
+# --------------------------------------------------------------------------- owner origins
+
+OWNER_SCHEMA = pa.DataFrameSchema(
+    {
+        "owner": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")),
+        "origin": pa.Column(str, pa.Check.isin(OWNER_ORIGINS)),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=8)),
+    },
+    strict=True,
+    unique=["owner"],
+)
+
+
+def read_owner_origin(root: Path) -> pd.DataFrame:
+    """The curated owner → origin table (one row per GitHub owner, with its reason)."""
+    path = root / REPO_OWNER_ORIGIN
+    if not path.is_file():
+        raise DataError(f"{REPO_OWNER_ORIGIN} is missing; restore it with "
+                        f"`git checkout -- {REPO_OWNER_ORIGIN}`")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    try:
+        out = OWNER_SCHEMA.validate(frame, lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
+        raise DataError(f"{REPO_OWNER_ORIGIN} does not match its schema "
+                        f"({str(exc).splitlines()[0][:200]}); fix the row it names") from None
+    # GitHub owners are case-insensitive; the ranking spells some two ways (Sinaptik-AI, sinaptik-ai),
+    # so both spellings are listed, and they must agree.
+    clash = out.groupby(out["owner"].str.lower())["origin"].nunique()
+    if (clash > 1).any():
+        raise DataError(f"{REPO_OWNER_ORIGIN} gives two origins to the owner(s) "
+                        f"{', '.join(clash.index[clash > 1])} spelt in different cases; make them agree")
+    return out
+
+
+def owner_origin(project: Project) -> pd.DataFrame:
+    return read_owner_origin(project.root)
+
+
+def unclassified_owners(owners: pd.Series, table: pd.DataFrame) -> list[str]:
+    """Owners that the curated table does not list."""
+    return sorted(set(owners) - set(table["owner"]))
+
+
+# --------------------------------------------------------------------------- hubs
+
+def families(model_ids: pd.Series) -> pd.DataFrame:
+    """Family and family origin of each model id (from its name; 'other' when none matches)."""
+    names = model_ids.str.split("/", n=1).str[-1].str.lower()
+    family = pd.Series("other", index=model_ids.index, dtype=object)
+    origin = pd.Series("", index=model_ids.index, dtype=object)
+    for name, fam_origin, pattern in reversed(FAMILIES):
+        hit = names.str.contains(pattern, regex=True)
+        family[hit] = name
+        origin[hit] = fam_origin
+    return pd.DataFrame({"family": family, "family_origin": origin})
+
+
+def crawls_in_range(hf: pd.DataFrame, platform: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """One platform's rows whose crawl lies in [start, end]."""
+    d = hf["crawl_date"].dt.date
+    return hf[(hf["platform"] == platform) & (d >= start) & (d <= end)]
+
+
+def balance(panel: pd.DataFrame) -> pd.DataFrame:
+    """Accounts present in every crawl, and of those the models present in every crawl."""
+    n = panel["crawl_date"].nunique()
+    acc = panel.groupby("account")["crawl_date"].nunique()
+    keep = panel[panel["account"].isin(acc.index[acc == n])]
+    mod = keep.groupby("model_id")["crawl_date"].nunique()
+    return keep[keep["model_id"].isin(mod.index[mod == n])]
+
+
+def hub_panel(hf: pd.DataFrame, platform: str, start: dt.date, end: dt.date, balanced: bool) -> pd.DataFrame:
+    """The crawls of a platform in the date range, balanced or full, with model families."""
+    panel = crawls_in_range(hf, platform, start, end)
+    if panel["crawl_date"].nunique() < 2:
+        raise EmptySelection(f"fewer than two {platform} crawls fall between {start} and {end}; "
+                             "widen 'start_date'/'end_date' (crawls run monthly, 2024-11-14 to 2025-09-07)")
+    if balanced:
+        panel = balance(panel)
+    return pd.concat([panel, families(panel["model_id"])], axis=1)
+
+
+def by_origin(panel: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Sum of a column per crawl and publisher origin, with China's share of the crawl's total."""
+    out = (panel.groupby(["crawl_date", "origin"])[column].sum().astype(float)
+           .rename("value").reset_index())
+    total = out.groupby("crawl_date")["value"].transform("sum")
+    return out.assign(share=out["value"] / total.where(total > 0))
+
+
+def china_share(table: pd.DataFrame) -> pd.Series:
+    """China's share per crawl (0 when no Chinese publisher is present)."""
+    wide = table.pivot(index="crawl_date", columns="origin", values="share").fillna(0.0)
+    return wide["CN"] if "CN" in wide else pd.Series(0.0, index=wide.index)
+
+
+def by_family(panel: pd.DataFrame, column: str, names: tuple[str, ...] = HEADLINE_FAMILIES) -> pd.DataFrame:
+    """Sum of a column per crawl and family (the named families only, zeros kept)."""
+    sub = panel[panel["family"].isin(names)]
+    table = sub.groupby(["crawl_date", "family"])[column].sum().astype(float).unstack("family")
+    table = table.reindex(index=sorted(panel["crawl_date"].unique()), columns=list(names)).fillna(0.0)
+    return table.stack().rename("value").reset_index()
+
+
+def family_totals(panel: pd.DataFrame, column: str, crawl: pd.Timestamp) -> pd.DataFrame:
+    """Every family's total and share of one crawl, largest first."""
+    sub = panel[panel["crawl_date"] == crawl]
+    out = sub.groupby(["family", "family_origin"])[column].sum().astype(float).rename("total")
+    out = out.reset_index().sort_values("total", ascending=False, kind="stable")
+    return out.assign(share=out["total"] / out["total"].sum()).set_index("family")
+
+
+def coverage(hf: pd.DataFrame, platform: str, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """Accounts and models per crawl, full and balanced."""
+    full = crawls_in_range(hf, platform, start, end)
+    bal = balance(full)
+    f = full.groupby("crawl_date").agg(accounts=("account", "nunique"), models=("model_id", "size"))
+    b = bal.groupby("crawl_date").agg(balanced_accounts=("account", "nunique"),
+                                      balanced_models=("model_id", "size"))
+    return f.join(b).fillna(0).astype(int)
+
+
+def late_accounts(full: pd.DataFrame, column: str, n: int = 4) -> str:
+    """The accounts absent from the first crawl with the largest measure in the last, as text."""
+    first, last = full["crawl_date"].min(), full["crawl_date"].max()
+    late = set(full["account"]) - set(full.loc[full["crawl_date"] == first, "account"])
+    sub = full[(full["crawl_date"] == last) & full["account"].isin(late)]
+    top = sub.groupby(["account", "origin"])[column].sum().sort_values(ascending=False).head(n)
+    if top.empty:
+        return "none"
+    return ", ".join(f"{account} ({origin})" for account, origin in top.index)
+
+
+def first_crawl_of(panel: pd.DataFrame, account: str) -> str:
+    """The first crawl in which an account appears ('never' if it does not)."""
+    dates = panel.loc[panel["account"] == account, "crawl_date"]
+    return dates.min().strftime("%Y-%m-%d") if len(dates) else "never"
+
+
+def modelscope_flows(panel: pd.DataFrame) -> pd.DataFrame:
+    """ModelScope downloads between consecutive crawls, per 30 days, per model present in both.
+
+    ModelScope reports cumulative downloads, so the difference between two crawls is the downloads
+    in between. The count sometimes falls and later comes back (a recount); differences are taken
+    on each model's running maximum, so that such a dip neither subtracts nor, on its return, adds
+    downloads (`dip` marks the pairs where the raw count fell). A model absent from either crawl of
+    a pair gives no difference: a new model's first crawl is not counted as a flow.
+    """
+    crawls = sorted(panel["crawl_date"].unique())
+    prev_of = {b: a for a, b in itertools.pairwise(crawls)}
+    s = panel.sort_values(["model_id", "crawl_date"], kind="stable")
+    s = s.assign(running=s.groupby("model_id")["total_downloads"].cummax().astype(float),
+                 raw=s["total_downloads"].astype(float))
+    prev = s.groupby("model_id")[["crawl_date", "running", "raw"]].shift()
+    ok = prev["crawl_date"].notna() & (prev["crawl_date"] == s["crawl_date"].map(prev_of))
+    out = s.loc[ok, ["crawl_date", "model_id", "account", "family", "family_origin"]]
+    days = (s.loc[ok, "crawl_date"] - prev.loc[ok, "crawl_date"]).dt.days
+    delta = s.loc[ok, "running"] - prev.loc[ok, "running"]
+    return out.assign(delta=delta, days=days, per_30_days=delta / days * 30,
+                      dip=s.loc[ok, "raw"] < prev.loc[ok, "raw"])
+
+
+def modelscope_by_family(flows: pd.DataFrame, named: tuple[str, ...] = ("Qwen", "DeepSeek")) -> pd.DataFrame:
+    """ModelScope downloads per 30 days per crawl: the named families, other families, the rest."""
+    group = flows["family"].where(flows["family"].isin(named),
+                                  np.where(flows["family"] == "other", "no family", "other families"))
+    out = flows.groupby(["crawl_date", group.rename("family")])["per_30_days"].sum().rename("value")
+    return out.reset_index()
+
+
+# --------------------------------------------------------------------------- GitHub
+
+def ranking_panel(ranking: pd.DataFrame, owners: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
+    """The LLM topic list within the date range and rank cut-off, with owner and owner origin."""
+    d = ranking["date"].dt.date
+    sel = ranking[(ranking["item"] == TOPIC) & (ranking["rank"] <= p["top_n"])
+                  & (d >= p["start_date"]) & (d <= p["end_date"])]
+    owner = sel["repo"].str.split("/", n=1).str[0]
+    missing = unclassified_owners(owner, owners)
+    if missing:
+        raise DataError(f"{len(missing)} repository owner(s) are not in {REPO_OWNER_ORIGIN}: "
+                        f"{', '.join(missing[:10])}; add them with an origin and a reason")
+    origin = owner.map(dict(zip(owners["owner"], owners["origin"], strict=True)))
+    return sel.assign(owner=owner, origin=origin)
+
+
+def daily_flows(panel: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Daily change of a stock (forks or stars) per repository.
+
+    A flow is the difference between a repository's value on two consecutive calendar days on both
+    of which it is in the list: a repository entering the top list has no flow on its first day,
+    one leaving it none after its last, and a missing day (or a gap in the repository's presence)
+    breaks the chain. Days on which at least REVISION_SHARE of the repositories lose forks/stars
+    are GitHub recounts, not activity, and are flagged (`revision`).
+    """
+    s = panel.sort_values(["repo", "date"], kind="stable")
+    prev_date = s.groupby("repo")["date"].shift()
+    prev = s.groupby("repo")[metric].shift()
+    ok = (s["date"] - prev_date).dt.days == 1
+    out = s.loc[ok, ["date", "repo", "owner", "origin", "rank"]].assign(
+        flow=(s.loc[ok, metric] - prev[ok]).astype(float))
+    neg = out.groupby("date")["flow"].transform(lambda x: float((x < 0).mean()))
+    return out.assign(revision=neg >= REVISION_SHARE)
+
+
+def flow_accounting(panel: pd.DataFrame, flows: pd.DataFrame) -> dict[str, Any]:
+    """How many repository-days give a flow, and why the others do not."""
+    s = panel.sort_values(["repo", "date"], kind="stable")
+    gap = s.groupby("repo")["date"].diff().dt.days
+    return {"repo_days": len(s), "entries": int(gap.isna().sum()),
+            "re_entries_or_gaps": int((gap > 1).sum()), "flows": len(flows),
+            "revision_days": int(flows.loc[flows["revision"], "date"].nunique()),
+            "revision_flows": int(flows["revision"].sum()),
+            "negative_share": float((flows.loc[~flows["revision"], "flow"] < 0).mean())}
+
+
+def monthly_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Flows summed per calendar month and owner origin (recount days left out), with shares."""
+    f = flows[~flows["revision"]]
+    month = f["date"].dt.to_period("M").dt.to_timestamp()
+    out = f.groupby([month.rename("month"), "origin"])["flow"].sum().rename("value").reset_index()
+    total = out.groupby("month")["value"].transform("sum")
+    return out.assign(share=out["value"] / total.where(total > 0))
+
+
+def weekly_panel(flows: pd.DataFrame) -> pd.DataFrame:
+    """Repository × week: mean daily flow over the days with a flow (recount days left out)."""
+    f = flows[~flows["revision"]]
+    week = (f["date"] - pd.to_timedelta(f["date"].dt.day_of_week, unit="D")).rename("week")
+    return (f.groupby(["repo", week]).agg(flow=("flow", "mean"), days=("flow", "size"),
+                                          origin=("origin", "first")).reset_index())
+
+
+REPO_DESIGN = D.Design(unit="repo", period="week", region="origin", outcome="flow", freq="W")
+
+
+@dataclass(frozen=True)
+class RepoDesign:
+    """The repository-level comparison: CN-owned against U.S.-owned repositories."""
+
+    window: int
+    balanced: bool
+    estimator: str
+    design: D.Design = REPO_DESIGN
+
+
+def eligible(stacked: pd.DataFrame, rd: RepoDesign) -> pd.DataFrame:
+    """Repositories with MIN_WEEKS_EACH_SIDE weeks before and after the shock (or every week)."""
+    weeks = stacked.groupby(["shock", "repo"]).agg(pre=("post", lambda x: int((x == 0).sum())),
+                                                   post=("post", "sum"))
+    if rd.balanced:
+        ok = (weeks["pre"] == weeks.groupby("shock")["pre"].transform("max")) & \
+             (weeks["post"] == weeks.groupby("shock")["post"].transform("max"))
+    else:
+        ok = (weeks["pre"] >= MIN_WEEKS_EACH_SIDE) & (weeks["post"] >= MIN_WEEKS_EACH_SIDE)
+    keep = weeks.index[ok]
+    return stacked.set_index(["shock", "repo"]).loc[keep].reset_index()
+
+
+def repo_stack(weekly: pd.DataFrame, shocks: list[pd.Timestamp], rd: RepoDesign) -> pd.DataFrame:
+    """Stacked shock windows (chipshock.econometrics.did.stack) of the eligible repositories."""
+    stacked = D.stack(weekly, shocks, rd.window, rd.design)
+    out = eligible(stacked, rd)
+    return out.assign(y=np.arcsinh(out["flow"]) if rd.estimator == "ols_asinh" else out["flow"])
+
+
+REPO_FE = [["repo", "shock"], ["week", "shock"]]
+
+
+def repo_did(stacked: pd.DataFrame) -> Fit:
+    """CN-owned minus U.S.-owned change after the shock(s), repository and week FE per shock."""
+    return fit_ols(stacked, "y", ["treat_post"], REPO_FE, "repo")
+
+
+def identification(weekly: pd.DataFrame, rd: RepoDesign, shocks: list[pd.Timestamp]) -> pd.DataFrame:
+    """Per shock: CN- and U.S.-owned repositories in the window, and whether it is estimable."""
+    rows = []
+    for shock in shocks:
+        data = repo_stack(weekly, [shock], rd)
+        n = data.groupby("origin")["repo"].nunique() if len(data) else pd.Series(dtype=int)
+        cn, us = int(n.get("CN", 0)), int(n.get("US", 0))
+        rows.append({"shock": shock.strftime("%Y-%m-%d"), "CN-owned repositories": cn,
+                     "U.S.-owned repositories": us, "repository-weeks": len(data),
+                     "estimable": min(cn, us) >= 2,
+                     "why not": "" if min(cn, us) >= 2 else "fewer than two repositories on one side"})
+    return pd.DataFrame(rows).set_index("shock")
+
+
+def did_table(weekly: pd.DataFrame, rd: RepoDesign, estimable: list[str]) -> pd.DataFrame:
+    """The DiD per estimable shock and pooled over them."""
+    rows = []
+    sets = [[s] for s in estimable] + ([estimable] if len(estimable) > 1 else [])
+    for shocks in sets:
+        data = repo_stack(weekly, [pd.Timestamp(s) for s in shocks], rd)
+        fit = repo_did(data)
+        t = fit.table().loc["treat_post"]
+        rows.append({"estimate": shocks[0] if len(shocks) == 1 else "pooled", "coef": t["coef"],
+                     "se": t["se"], "ci_low": t["ci_low"], "ci_high": t["ci_high"], "p": t["p"],
+                     "repositories": fit.n_clusters, "observations": fit.n_obs})
+    return pd.DataFrame(rows).set_index("estimate")
+
+
+def before_after(weekly: pd.DataFrame, rd: RepoDesign, estimable: list[str]) -> pd.DataFrame:
+    """Each origin's own within-repository change after the shocks (pooled; no control group)."""
+    data = repo_stack(weekly, [pd.Timestamp(s) for s in estimable], rd)
+    rows = {}
+    for origin in ("CN", "US"):
+        sub = data[data["origin"] == origin]
+        fit = fit_ols(sub, "y", ["post"], [["repo", "shock"]], "repo")
+        rows[origin] = fit.table().loc["post"]
+    return pd.DataFrame(rows).T
+
+
+def event_study(weekly: pd.DataFrame, rd: RepoDesign, shock: str) -> pd.DataFrame:
+    """CN-minus-U.S. difference per EVENT_BIN-week bin relative to one shock (bin -1 = 0)."""
+    data = repo_stack(weekly, [pd.Timestamp(shock)], rd)
+    data = data.assign(rel=np.floor_divide(data["rel"], EVENT_BIN))
+    rels = sorted(set(data["rel"]) - {-1})
+    names = [f"rel_{r}" for r in rels]
+    cols = {n: (data["treated"] * (data["rel"] == r)).astype(float) for n, r in zip(names, rels, strict=True)}
+    data = pd.concat([data, pd.DataFrame(cols, index=data.index)], axis=1)
+    fit = fit_ols(data, "y", names, REPO_FE, "repo")
+    table = fit.table().assign(rel=rels).reset_index(drop=True)
+    table = pd.concat([table, pd.DataFrame([{"rel": -1, "coef": 0.0, "se": 0.0, "t": np.nan, "p": np.nan,
+                                             "ci_low": 0.0, "ci_high": 0.0}])], ignore_index=True)
+    pre = [n for n, r in zip(names, rels, strict=True) if r < -1]
+    p_pre = fit.wald(pre)["p"] if pre else np.nan
+    return table.sort_values("rel").assign(shock=shock, pretrend_p=p_pre)
+
+
+def robustness(weekly: pd.DataFrame, p: dict[str, Any], estimable: list[str]) -> pd.DataFrame:
+    """The pooled estimate on the balanced and the full panel, with each estimator."""
+    rows = []
+    for balanced in (True, False):
+        for estimator in ESTIMATORS:
+            rd = RepoDesign(p["window_weeks"], balanced, estimator)
+            try:
+                row = did_table(weekly, rd, estimable).iloc[-1]
+            except (np.linalg.LinAlgError, ValueError):
+                continue
+            rows.append({"panel": "balanced" if balanced else "full", "estimator": ESTIMATORS[estimator],
+                         "coef": row["coef"], "se": row["se"], "p": row["p"],
+                         "repositories": int(row["repositories"])})
+    return pd.DataFrame(rows).set_index(["panel", "estimator"])
+
+
+class NoEstimableShock(UserError):
+    """No shock has CN- and U.S.-owned repositories on both sides."""
+
+    def __init__(self, ident: pd.DataFrame) -> None:
+        why = "; ".join(f"{shock}: {reason}" for shock, reason in ident["why not"].items())
+        super().__init__(f"no shock can be estimated with these parameters ({why}); set 'balanced' "
+                         "to false, raise 'top_n', shorten 'window_weeks' or move the shocks")
+
+
+def top_repos(flows: pd.DataFrame, origin: str, n: int = 5) -> pd.DataFrame:
+    """The repositories of an origin with the largest total flow (recount days left out)."""
+    f = flows[(~flows["revision"]) & (flows["origin"] == origin)]
+    out = f.groupby("repo")["flow"].sum().sort_values(ascending=False).head(n)
+    return out.rename("total").to_frame().assign(share=out / f["flow"].sum())
+
+
+def conclusion(row: pd.Series, level: float = 0.05) -> str:
+    """What the pooled GitHub estimate allows the chapter to say."""
+    if float(row["p"]) < level and float(row["coef"]) > 0:
+        return ("the GitHub comparison is consistent with faster growth of Chinese-owned repositories "
+                "after the shocks, for owners rather than developers and on a changing top list")
+    if float(row["p"]) < level:
+        return ("the GitHub comparison points the other way: Chinese-owned repositories grew more "
+                "slowly than U.S.-owned ones after the shocks")
+    return ("the GitHub comparison finds no statistically significant difference, so these data do not "
+            "support the claim that the shocks accelerated diffusion; they support only the weaker "
+            "statement that Chinese open models are widely used")
+
+
+def significance_words(row: pd.Series, level: float = 0.05) -> dict[str, str]:
+    coef, p = float(row["coef"]), float(row["p"])
+    return {"direction": "rose" if coef > 0 else "fell" if coef < 0 else "did not change",
+            "significance": "statistically significant" if p < level else "not statistically significant"}
+
+
+# --------------------------------------------------------------------------- Epoch AI
+
+def epoch_sides(country: pd.Series) -> pd.DataFrame:
+    """Whether a model's organisation countries include China (Hong Kong counted) and the U.S."""
+    c = country.fillna("")
+    return pd.DataFrame({"CN": c.str.contains(r"China|Hong Kong", regex=True),
+                         "US": c.str.contains("United States", regex=False)})
+
+
+def epoch_by_year(epoch: pd.DataFrame, export: str) -> pd.DataFrame:
+    """Releases per year (from EPOCH_FIRST_YEAR), country side and access; joint models count for both."""
+    e = epoch[(epoch["export"] == export) & epoch["publication_date"].notna()]
+    e = e[e["publication_date"].dt.year >= EPOCH_FIRST_YEAR]
+    sides = epoch_sides(e["country"])
+    access = e["open_weights"].map({True: "open weights", False: "closed"}).fillna("access not stated")
+    parts = []
+    for side in ("CN", "US"):
+        sub = e[sides[side]]
+        parts.append(pd.DataFrame({"year": sub["publication_date"].dt.year, "origin": side,
+                                   "access": access[sides[side]]}))
+    long = pd.concat(parts, ignore_index=True)
+    table = long.groupby(["year", "origin", "access"]).size().rename("models").reset_index()
+    full = pd.MultiIndex.from_product([sorted(long["year"].unique()), ["CN", "US"],
+                                       ["open weights", "closed", "access not stated"]],
+                                      names=["year", "origin", "access"])
+    return table.set_index(["year", "origin", "access"]).reindex(full, fill_value=0).reset_index()
+
+
+def epoch_last_date(epoch: pd.DataFrame, export: str) -> pd.Timestamp:
+    return epoch.loc[epoch["export"] == export, "publication_date"].max()
+
+
+# --------------------------------------------------------------------------- charts
+
+def _release_ticks(releases: pd.DataFrame, start: dt.date, end: dt.date) -> alt.Chart:
+    d = releases["date"].dt.date
+    rel = releases[(d >= start) & (d <= end)].assign(when=lambda x: x["date"].dt.strftime("%Y-%m-%d"))
+    origins = [o for o in ORIGIN_COLOURS if o in set(rel["origin"])] or ["CN"]
+    return alt.Chart(rel).mark_tick(thickness=2, size=14, opacity=0.8).encode(
+        x="date:T", y=alt.value(7),
+        color=alt.Color("origin:N", title="Release (curated)", scale=_scale(ORIGIN_COLOURS, origins)),
+        tooltip=["when:N", "organization:N", "model:N"])
+
+
+def _shock_rules(shocks: list[dt.date]) -> alt.Chart:
+    frame = pd.DataFrame({"date": pd.to_datetime(sorted(shocks))})
+    frame["when"] = frame["date"].dt.strftime("%Y-%m-%d")
+    return alt.Chart(frame).mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(
+        x="date:T", tooltip=[alt.Tooltip("when:N", title="export-control shock")])
+
+
+def hub_chart(tables: dict[str, pd.DataFrame], origins: list[str], y_title: str,
+              releases: pd.DataFrame, shocks: list[dt.date], width: int = 300) -> alt.HConcatChart:
+    """The measure per crawl and origin, one panel per panel kind (balanced, full)."""
+    charts = []
+    lo = min(t["crawl_date"].min() for t in tables.values()).date()
+    hi = max(t["crawl_date"].max() for t in tables.values()).date()
+    inside = [s for s in shocks if lo <= s <= hi]
+    for title, table in tables.items():
+        t = table[table["origin"].isin(origins)]
+        keys = [o for o in ORIGIN_COLOURS_ALL if o in set(t["origin"])]
+        lines = alt.Chart(t).mark_line(point=True).encode(
+            x=alt.X("crawl_date:T", title=None), y=alt.Y("value:Q", title=y_title),
+            color=alt.Color("origin:N", title="Publisher origin", scale=_scale(ORIGIN_COLOURS_ALL, keys)),
+            tooltip=[alt.Tooltip("crawl_date:T", format="%Y-%m-%d"), "origin:N",
+                     alt.Tooltip("value:Q", format=",.0f"), alt.Tooltip("share:Q", format=".1%")])
+        layers = [lines, _release_ticks(releases, lo, hi)]
+        if inside:
+            layers.append(_shock_rules(inside))
+        charts.append(alt.layer(*layers).properties(width=width, height=220, title=title))
+    return alt.hconcat(*charts).resolve_scale(color="independent")
+
+
+def family_chart(table: pd.DataFrame, y_title: str, width: int = 560) -> alt.Chart:
+    fam_colours = {"Qwen": PALETTE["vermillion"], "DeepSeek": PALETTE["orange"],
+                   "Llama": PALETTE["blue"], "Gemma": PALETTE["sky"]}
+    keys = [f for f in fam_colours if f in set(table["family"])]
+    return alt.Chart(table).mark_line(point=True).encode(
+        x=alt.X("crawl_date:T", title=None), y=alt.Y("value:Q", title=y_title),
+        color=alt.Color("family:N", title="Family", scale=_scale(fam_colours, keys)),
+        tooltip=[alt.Tooltip("crawl_date:T", format="%Y-%m-%d"), "family:N",
+                 alt.Tooltip("value:Q", format=",.0f")]).properties(width=width, height=220)
+
+
+def modelscope_chart(table: pd.DataFrame, width: int = 560) -> alt.Chart:
+    return alt.Chart(table).mark_bar().encode(
+        x=alt.X("crawl_date:T", title="crawl (downloads since the previous crawl)"),
+        y=alt.Y("value:Q", title="ModelScope downloads per 30 days"),
+        color=alt.Color("family:N", title="Family"),
+        tooltip=[alt.Tooltip("crawl_date:T", format="%Y-%m-%d"), "family:N",
+                 alt.Tooltip("value:Q", format=",.0f")]).properties(width=width, height=220)
+
+
+def flows_chart(table: pd.DataFrame, origins: list[str], metric: str, releases: pd.DataFrame,
+                shocks: list[dt.date], width: int = 640) -> alt.LayerChart:
+    t = table[table["origin"].isin(origins)]
+    keys = [o for o in ORIGIN_COLOURS_ALL if o in set(t["origin"])]
+    lines = alt.Chart(t).mark_line(point=False, strokeWidth=1.8).encode(
+        x=alt.X("month:T", title=None), y=alt.Y("value:Q", title=f"new {metric} per month"),
+        color=alt.Color("origin:N", title="Owner origin", scale=_scale(ORIGIN_COLOURS_ALL, keys)),
+        tooltip=[alt.Tooltip("month:T", format="%Y-%m"), "origin:N", alt.Tooltip("value:Q", format=",.0f"),
+                 alt.Tooltip("share:Q", format=".1%")])
+    lo, hi = t["month"].min().date(), t["month"].max().date() + dt.timedelta(days=31)
+    return (alt.layer(lines, _release_ticks(releases, lo, hi), _shock_rules(shocks))
+            .resolve_scale(color="independent").properties(width=width, height=260))
+
+
+def event_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:
+    base = alt.Chart(table)
+    x = alt.X("rel:Q", title=f"{EVENT_BIN}-week bins relative to the shock")
+    points = base.mark_point(filled=True, color=PALETTE["vermillion"]).encode(
+        x=x, y=alt.Y("coef:Q", title="CN-owned minus U.S.-owned"),
+        tooltip=["shock:N", "rel:Q", alt.Tooltip("coef:Q", format=".3f"), alt.Tooltip("se:Q", format=".3f")])
+    bars = base.mark_rule(color=PALETTE["vermillion"]).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
+    zero = base.mark_rule(color=PALETTE["grey"]).encode(y=alt.datum(0))
+    onset = base.mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(x=alt.datum(-0.5))
+    return (alt.layer(bars, points, zero, onset, data=table).properties(width=width, height=180)
+            .facet(facet=alt.Facet("shock:N", title=None), columns=2))
+
+
+def epoch_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:
+    t = table[table["access"] != "access not stated"]
+    return alt.Chart(t).mark_bar().encode(
+        x=alt.X("year:O", title=None), xOffset=alt.XOffset("origin:N"),
+        y=alt.Y("models:Q", title="models in Epoch AI's database"),
+        color=alt.Color("origin:N", title="Organisation country", scale=_scale(ORIGIN_COLOURS, ["CN", "US"])),
+        tooltip=["year:O", "origin:N", "access:N", "models:Q"],
+    ).properties(width=width, height=200).facet(column=alt.Column("access:N", title=None,
+                                                                   sort=["open weights", "closed"]))

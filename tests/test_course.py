@@ -1,0 +1,78 @@
+"""Per-student parameter sets for a course: valid, reproducible, written atomically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chipshock.cli import main
+from chipshock.course import assign, menu, read_roster, write_assignments
+from chipshock.errors import ParamError, UserError
+from chipshock.params import read_params_file
+from chipshock.registry import get_chapter
+
+DEV = get_chapter("developers")
+
+
+def test_roster_lines_csv_and_comments(tmp_path: Path) -> None:
+    roster = tmp_path / "r.csv"
+    roster.write_text("# class of 2027\nAda Lovelace, ada@example.org\n\nAlan Turing\n")
+    assert read_roster(roster) == ["Ada Lovelace", "Alan Turing"]
+    roster.write_text("Ada\nada\n")
+    with pytest.raises(UserError, match="duplicate"):
+        read_roster(roster)
+    roster.write_text("# nobody\n")
+    with pytest.raises(UserError, match="lists no students"):
+        read_roster(roster)
+
+
+def test_every_drawn_set_is_valid_and_reproducible() -> None:
+    students = [f"s{i}" for i in range(30)]
+    vary = ["geo_proxy", "estimator", "window_weeks", "repo_groups", "exclude_release_weeks", "shocks"]
+    sets = assign(DEV.params, students, vary, seed=11)
+    assert sets == assign(DEV.params, students, vary, seed=11)
+    assert sets != assign(DEV.params, students, vary, seed=12)
+    for values in sets.values():
+        assert set(values) == set(vary)
+        DEV.params.resolve(values)
+    assert len({v["geo_proxy"] for v in sets.values()}) > 1
+
+
+def test_menus_stay_inside_the_declaration() -> None:
+    for p in DEV.params.params:
+        for value in menu(p):
+            p.coerce(value)
+
+
+def test_unknown_parameter_is_refused() -> None:
+    with pytest.raises(ParamError, match="unknown parameter 'colour'"):
+        assign(DEV.params, ["a"], ["colour"], seed=0)
+
+
+def test_files_are_written_atomically_and_run(tmp_path: Path) -> None:
+    sets = assign(DEV.params, ["Ada Lovelace", "Alan Turing"], ["estimator"], seed=1)
+    out = tmp_path / "assignments"
+    write_assignments(DEV, sets, out, seed=1)
+    assert sorted(p.name for p in out.iterdir()) == ["ada-lovelace.yml", "alan-turing.yml", "assignments.csv"]
+    assert read_params_file(out / "ada-lovelace.yml") == sets["Ada Lovelace"]
+    assert "chipshock run developers -f ada-lovelace.yml" in (out / "ada-lovelace.yml").read_text()
+    with pytest.raises(UserError, match="not empty"):
+        write_assignments(DEV, sets, out, seed=1)
+    assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert yaml.safe_load((out / "alan-turing.yml").read_text())["estimator"] in (
+        "ols_level", "ols_log", "ppml")
+
+
+def test_cli_assign_and_its_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    roster = tmp_path / "roster.txt"
+    roster.write_text("Ada\nAlan\n")
+    args = ["assign", "developers", "--students", str(roster), "--vary", "geo_proxy", "--out"]
+    assert main([*args, str(tmp_path / "ok")]) == 0
+    assert main([*args[:-3], "--vary", " ", "--out", str(tmp_path / "x")]) == 2
+    assert main(["assign", "developers", "--students", str(tmp_path / "none.txt"), "--vary", "geo_proxy",
+                 "--out", str(tmp_path / "y")]) == 2
+    err = capsys.readouterr().err
+    assert "--vary needs at least one parameter" in err and "cannot read the roster" in err
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
