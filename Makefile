@@ -23,6 +23,7 @@ test: $(INSTALLED)  ## the whole test suite
 
 bench: $(INSTALLED)  ## timings: clean build, no-op build, one chapter rerun
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_gharchive.py
 
 data: $(INSTALLED)  ## fetch data/raw/ (from ../shared/data when present) and build data/processed/
 	if [ -d ../shared/data ]; then $(BIN)/chipshock data fetch --mirror ../shared/data; else $(BIN)/chipshock data fetch; fi

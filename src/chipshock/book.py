@@ -17,18 +17,20 @@ from typing import Any
 import yaml
 
 from chipshock import cache
-from chipshock.errors import ExecutionError
+from chipshock.errors import ExecutionError, UserError
 from chipshock.execute import chapter_key, execute, is_fresh
 from chipshock.params import params_hash
 from chipshock.paths import Project
 from chipshock.registry import CHAPTERS, Chapter
 
 SOLUTION = re.compile(r"^:::\{admonition\} Solution[^\n]*\n.*?^:::[ \t]*\n?", re.S | re.M)
-STUDENT_COPY = ("book", "computation", "_static", "_vendor", "_config.yml", "_toc.yml", "references.bib",
-                "data/README.md", "data/processed/DATASETS.md")
-BOOK_INPUTS = ("book/**/*.md", "computation/*.ipynb", "_static/**/*", "_vendor/**/*", "data/README.md")
+STUDENT_COPY = ("book", "computation", "notebooks", "_static", "_vendor", "_config.yml", "_toc.yml",
+                "references.bib", "data/README.md", "data/processed/DATASETS.md")
+BOOK_INPUTS = ("book/**/*.md", "notebooks/*.md", "computation/*.ipynb", "_static/**/*", "_vendor/**/*",
+               "data/README.md", "data/processed/DATASETS.md")
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 STAMP = ".chipshock-build-key"
+PUBLISHED_BRANCH = "published"
 VARIANT_SUPPRESS = ["ref.doc", "myst.xref_missing"]
 
 Log = Callable[[str], None]
@@ -44,13 +46,35 @@ def book_digest(root: Path) -> str:
     files |= {root / f for f in BOOK_FILES if (root / f).is_file()}
     h = hashlib.sha256(cache.tree_digest(files, root).encode())
     h.update(cache.code_digest().encode())
+    h.update(os.environ.get("CHIPSHOCK_REPOSITORY", "").encode())
     return h.hexdigest()
+
+
+def published_config(root: Path, repository: str | None) -> Path | None:
+    """With $CHIPSHOCK_REPOSITORY (owner/name), a config that turns on the repository, Binder
+    and Colab buttons for the published branch; None to use _config.yml as it is."""
+    if not repository:
+        return None
+    if not re.fullmatch(r"[\w.-]+/[\w.-]+", repository):
+        raise UserError(f"$CHIPSHOCK_REPOSITORY={repository!r} is not of the form owner/name")
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    config["repository"] = {"url": f"https://github.com/{repository}", "branch": PUBLISHED_BRANCH}
+    config.setdefault("html", {}).update(use_repository_button=True)
+    config["launch_buttons"] = {"notebook_interface": "jupyterlab", "binderhub_url": "https://mybinder.org",
+                                "colab_url": "https://colab.research.google.com"}
+    path = root / "_build" / "_config.published.yml"
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def jupyter_book(root: Path, log: Log = _say) -> None:
     """Run the strict Jupyter Book build of `root`; raise with its warnings on failure."""
     exe = Path(sys.executable).with_name("jupyter-book")
     cmd = [str(exe) if exe.exists() else "jupyter-book", "build", "--all", "-W", "-n", "--keep-going", "."]
+    config = published_config(root, os.environ.get("CHIPSHOCK_REPOSITORY"))
+    if config is not None:
+        cmd += ["--config", str(config)]
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)
     (root / "_build").mkdir(exist_ok=True)
     (root / "_build" / "jupyter-book.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
@@ -73,9 +97,19 @@ def execute_all(project: Project, log: Log = _say) -> dict[str, float]:
     return timings
 
 
+def write_generated_pages(project: Project) -> None:
+    """Pages made from the book itself: figures and tables, and the reproducibility report."""
+    from chipshock.provenance import write_figures_page
+    from chipshock.reproducibility import write_report
+
+    write_figures_page(project)
+    write_report(project)
+
+
 def build(project: Project, *, force: bool = False, log: Log = _say) -> Path:
     """Execute stale chapters and build the HTML book unless nothing changed; the index path."""
     execute_all(project, log)
+    write_generated_pages(project)
     index = project.build_dir / "html" / "index.html"
     stamp = project.build_dir / STAMP
     digest = book_digest(project.root)
@@ -98,7 +132,9 @@ def _variant_config(project: Project, chapter: Chapter, plain: Mapping[str, Any]
 
 def _lay_out_variant(project: Project, chapter: Chapter, plain: Mapping[str, Any], dest: Path) -> None:
     (dest / "book").mkdir(parents=True)
+    (dest / "notebooks").mkdir()
     shutil.copy2(project.root / chapter.narrative, dest / chapter.narrative)
+    shutil.copy2(project.root / chapter.source, dest / chapter.source)
     for folder in ("_static", "_vendor"):
         shutil.copytree(project.root / folder, dest / folder)
     for name in ("references.bib",):
@@ -106,8 +142,11 @@ def _lay_out_variant(project: Project, chapter: Chapter, plain: Mapping[str, Any
             shutil.copy2(project.root / name, dest / name)
     config = _variant_config(project, chapter, plain)
     (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
-    toc = {"format": "jb-book", "root": f"book/{chapter.id}",
-           "chapters": [{"file": f"computation/{chapter.id}", "title": "Computation"}]}
+    chapters = [{"file": f"computation/{chapter.id}", "title": "Computation"}]
+    if (project.root / "book" / "references.md").is_file():
+        shutil.copy2(project.root / "book" / "references.md", dest / "book" / "references.md")
+        chapters.append({"file": "book/references"})
+    toc = {"format": "jb-book", "root": f"book/{chapter.id}", "chapters": chapters}
     (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
 
@@ -161,6 +200,7 @@ def strip_solutions(text: str) -> str:
 def build_student(project: Project, log: Log = _say) -> Path:
     """The book without exercise solutions, in _build/student/html; the index path."""
     execute_all(project, log)
+    write_generated_pages(project)
     staging = project.build_dir / "student-src"
     shutil.rmtree(staging, ignore_errors=True)
     for name in STUDENT_COPY:

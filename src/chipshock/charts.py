@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import altair as alt
 import pandas as pd
@@ -42,10 +43,24 @@ def _theme() -> alt.theme.ThemeConfig:
     }
 
 
+def _accessible_html(spec: dict, **metadata: object) -> dict[str, str]:
+    """Altair's HTML output inside a role="img" container named by the chart's description."""
+    from altair.vegalite.v6.display import html_renderer
+
+    bundle = html_renderer(spec, **metadata)
+    bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    label = html.escape(str(spec.get("description") or "Chart"), quote=True)
+    return {"text/html": f'<div class="chipshock-chart" role="img" aria-label="{label}">'
+                         f"{bundle['text/html']}</div>"}
+
+
+alt.renderers.register("chipshock", _accessible_html)
+
+
 def use_book_style() -> None:
-    """Enable the theme and the HTML renderer whose scripts the book vendors (works offline)."""
+    """Enable the theme and the accessible HTML renderer whose scripts the book vendors (offline)."""
     alt.theme.enable("chipshock")
-    alt.renderers.enable("html", embed_options=EMBED_OPTIONS)
+    alt.renderers.enable("chipshock", embed_options=EMBED_OPTIONS)
     alt.data_transformers.enable("default", max_rows=20_000)  # the specification curve's panel
 
 
@@ -174,3 +189,45 @@ def hour_profile(profile: pd.DataFrame, cutoff: int, width: int = 560) -> alt.La
     rule = alt.Chart(pd.DataFrame({"hour": [cutoff]})).mark_rule(
         color=PALETTE["black"], strokeDash=[4, 3]).encode(x="hour:O")
     return alt.layer(bars, rule).properties(width=width, height=220)
+
+
+def _walk(spec: dict, marks: set[str], channels: dict[str, str]) -> None:
+    mark = spec.get("mark")
+    if mark:
+        marks.add(mark if isinstance(mark, str) else mark.get("type", ""))
+    for channel, enc in (spec.get("encoding") or {}).items():
+        wanted = channel in ("x", "y", "color", "fill", "facet") and channel not in channels
+        if isinstance(enc, dict) and wanted:
+            title = enc.get("title") or enc.get("field")
+            if isinstance(title, str) and title:
+                channels[channel] = title
+    for key in ("layer", "vconcat", "hconcat", "concat"):
+        for sub in spec.get(key, []):
+            _walk(sub, marks, channels)
+    if "spec" in spec:
+        _walk(spec["spec"], marks, channels)
+    facet = spec.get("facet")
+    if isinstance(facet, dict) and "facet" not in channels:
+        channels["facet"] = facet.get("title") or facet.get("field") or "panels"
+
+
+def describe(chart: alt.TopLevelMixin) -> str:
+    """A text alternative generated from the chart's content: marks, axes, colour and panels."""
+    spec = chart.to_dict(validate=False)
+    marks: set[str] = set()
+    channels: dict[str, str] = {}
+    _walk(spec, marks, channels)
+    parts = [f"Chart ({', '.join(sorted(m for m in marks if m)) or 'graphic'} marks)"]
+    if "y" in channels or "x" in channels:
+        parts.append(f"showing {channels.get('y', 'values')} against {channels.get('x', 'categories')}")
+    for channel, word in (("color", "coloured by"), ("fill", "filled by"), ("facet", "in panels by")):
+        if channel in channels:
+            parts.append(f"{word} {channels[channel]}")
+    return ", ".join(parts) + "."
+
+
+def with_description(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with a `description` (its accessible name), generated when it has none."""
+    if getattr(chart, "description", alt.Undefined) is alt.Undefined:
+        return chart.properties(description=describe(chart))
+    return chart

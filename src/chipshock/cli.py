@@ -73,6 +73,16 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_publish(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.publish import publish
+
+    written = publish(find_project(), Path(args.out).resolve(), args.repository)
+    print(f"{len(written)} executed notebooks published into {args.out}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="chipshock", description=__doc__)
     sub = top.add_subparsers(dest="command", required=True)
@@ -95,6 +105,10 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=int, default=0, help="random seed (same seed, same assignment)")
     a.add_argument("--out", required=True, help="new folder for the YAML files and assignments.csv")
     a.set_defaults(func=_cmd_assign)
+    pub = sub.add_parser("publish", help="tracked files plus executed notebooks, for the published branch")
+    pub.add_argument("--out", required=True, help="folder to fill (replaced)")
+    pub.add_argument("--repository", required=True, help="owner/name on GitHub, for the Colab setup cell")
+    pub.set_defaults(func=_cmd_publish)
     b = sub.add_parser("build", help="execute stale chapters and build the whole book (`make book`)")
     b.add_argument("--force", action="store_true", help="rebuild the HTML even if nothing changed")
     b.add_argument("--student", action="store_true",

@@ -6,10 +6,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 from myst_nb import glue as _glue
 
+from chipshock.charts import with_description
 from chipshock.params import ParamSpec
 
 
@@ -27,8 +29,10 @@ def plain(value: Any) -> Any:
 
 
 def glue(name: str, value: Any, display: bool = False) -> Any:
-    """Glue a value under `name` (scalars converted to plain Python types)."""
+    """Glue a value under `name` (scalars as plain Python types; charts with a text alternative)."""
     value = plain(value)
+    if isinstance(value, alt.TopLevelMixin):
+        value = with_description(value)
     _glue(name, value, display=display)
     return value
 

@@ -111,3 +111,7 @@ def add_data_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--base-url", help="override the bulk or API base URL (mirrors, tests)")
     p.add_argument("--out", default="data/patents/patent_counts.csv", help="output CSV (totals beside it)")
     p.set_defaults(func=_cmd_patents)
+
+    from chipshock.data.gharchive.cli import add_gharchive_parser
+
+    add_gharchive_parser(dsub)
