@@ -156,3 +156,50 @@ def test_student_edition_has_exercises_but_no_solutions(built_book: Project) -> 
         if blocks:
             assert "Exercise 1" in pages[stem] and "dropdown solution" not in pages[stem]
             assert ">Solution<" not in pages[stem] and ">Solution<" in full[stem]
+
+
+def synthetic_gharchive(path: Path, seed: int = 3) -> Path:
+    """SIMULATED GH Archive weekly table (BigQuery-export shape) for the repositories of the data."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    repos = pd.read_parquet(REPO / "data/processed/repositories.parquet")["repo"].tolist()[:30]
+    weeks = pd.date_range("2021-06-07", "2025-06-30", freq="W-MON")
+    rows = []
+    for i, repo in enumerate(repos):
+        for week in weeks:
+            for hour in (3, 9, 15, 20):
+                n = int(rng.poisson(2.0))
+                if n:
+                    rows.append((repo, i + 1, week, hour, "ForkEvent", n, max(1, n - 1)))
+    frame = pd.DataFrame(rows, columns=["repo", "repo_id", "week", "hour", "event_type", "events", "actors"])
+    frame.to_csv(path, index=False)
+    return path
+
+
+def test_developers_on_gharchive_events(project: Project) -> None:
+    chapter = get_chapter("developers")
+    table = synthetic_gharchive(project.root / "gh.csv")
+    values = chapter.params.resolve({"source": "gharchive", "geo_proxy": "hour",
+                                     "gharchive_path": str(table)})
+    out = project.root / chapter.executed
+    execute(project, chapter, chapter.params.to_plain(values), out)
+    got = glued(out)
+    assert got["source_note"].startswith("This run estimates on GH Archive fork events")
+    assert 0 <= got["pooled_p"] <= 1
+    # the cache sees the GH Archive table: changing it re-executes
+    assert execute(project, chapter, chapter.params.to_plain(values), out) is False
+    synthetic_gharchive(table, seed=4)
+    assert execute(project, chapter, chapter.params.to_plain(values), out) is True
+
+
+def test_developers_gharchive_needs_the_table_and_the_clock(project: Project) -> None:
+    from chipshock.errors import ParamError
+
+    chapter = get_chapter("developers")
+    with pytest.raises(ParamError, match="use geo_proxy=hour"):
+        chapter.params.resolve({"source": "gharchive"})
+    values = chapter.params.resolve({"source": "gharchive", "geo_proxy": "hour"})
+    with pytest.raises(UserError, match="chipshock data gharchive"):
+        execute(project, chapter, chapter.params.to_plain(values), project.root / chapter.executed)

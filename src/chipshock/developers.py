@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,12 +15,35 @@ from chipshock.curated import MODEL_RELEASES
 from chipshock.design import PAPER_SHOCKS
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit
-from chipshock.errors import UserError
+from chipshock.errors import DataError, UserError
 from chipshock.params import Param, ParamSpec
 
 BOOTSTRAP_BELOW = 30       # clusters: below this, report a wild cluster bootstrap p-value
 MIN_COMMITS_PER_SIDE = 50  # China-linked and U.S. commits in a shock's window to estimate it
 ESTIMATOR_LABELS = {"ols_level": "OLS, levels", "ols_log": "OLS, log(1+y)", "ppml": "Poisson PML"}
+
+SOURCES = ("commits", "gharchive")
+GHARCHIVE_OUTCOMES = {"commits": "events", "active_authors": "actors"}
+
+
+def _check_source(values: dict[str, Any]) -> str | None:
+    if values["source"] != "gharchive":
+        return None
+    if values["outcome"] not in GHARCHIVE_OUTCOMES:
+        return ("with source=gharchive the outcome is fork events ('commits') or distinct actors "
+                f"('active_authors'); GH Archive has no first contributions, so not {values['outcome']!r}")
+    if values["period"] != "week":
+        return "with source=gharchive the panel is weekly: use period=week"
+    if not values["geo_proxy"].startswith("hour"):
+        return ("GH Archive events carry no time zone: with source=gharchive use geo_proxy=hour, the "
+                "paper's clock rule (the cut-off is 'hour_cutoff_utc')")
+    return None
+
+
+def extra_inputs(params_plain: dict[str, Any]) -> tuple[str, ...]:
+    """The GH Archive table, when the chapter reads it (so that the cache sees it change)."""
+    return (params_plain["gharchive_path"],) if params_plain.get("source") == "gharchive" else ()
+
 
 INPUTS = ("data/processed/commits.parquet", "data/processed/repositories.parquet",
           "data/processed/CHECKSUMS", MODEL_RELEASES)
@@ -45,7 +69,13 @@ PARAMS = ParamSpec(
         Param("min_pre_periods", "int", 8, "periods of history a repository needs before a shock",
               min=0, max=104),
         Param("min_repos", "int", 5, "repositories a shock needs to be estimated", min=2, max=80),
+        Param("source", "str", "commits", "commits: the git histories; gharchive: GH Archive fork events "
+              "(the paper's measure; needs `chipshock data gharchive` or a BigQuery export)",
+              choices=SOURCES),
+        Param("gharchive_path", "str", "data/raw/gharchive/gharchive_weekly.parquet",
+              "GH Archive table for source=gharchive (combined parquet, run folder or BigQuery export)"),
     ),
+    checks=(_check_source,),
 )
 
 
@@ -86,6 +116,46 @@ def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: dict[str, An
     return panel
 
 
+def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFrame,
+                    p: dict[str, Any]) -> pd.DataFrame:
+    """Fork events per repository, week and clock region from GH Archive, in the commit panel's shape."""
+    from chipshock.data.gharchive import load_gharchive, to_region_panel
+
+    path = Path(p["gharchive_path"])
+    path = path if path.is_absolute() else project_root / path
+    if not path.exists():
+        raise DataError(
+            f"source=gharchive reads {p['gharchive_path']}, which does not exist. Make it online with "
+            "`chipshock data gharchive --start 2022-02-01 --end 2025-06-30 --out data/raw/gharchive` "
+            "(one machine, slow for years of data) or run sql/gharchive_bigquery.sql on BigQuery and "
+            "pass its export with `-p gharchive_path FILE`")
+    panel = to_region_panel(load_gharchive(path), event_type="ForkEvent", cutoff=p["hour_cutoff_utc"])
+    panel = panel.rename(columns={"events": "commits", "actors": "active_authors"}).assign(new_authors=0)
+    if sorted(p["repo_groups"]) != ["A", "B", "C"]:
+        panel = panel[panel["repo"].isin(repos.loc[repos["group"].isin(p["repo_groups"]), "repo"])]
+    if p["exclude_release_weeks"]:
+        panel = panel[~panel["period"].isin(release_periods(releases, "week"))]
+    return panel.reset_index(drop=True)
+
+
+def source_panel(project_root: Path, commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
+                 p: dict[str, Any]) -> pd.DataFrame:
+    """The estimation panel of the chosen source: commits by region, or GH Archive fork events."""
+    if p["source"] == "gharchive":
+        return gharchive_panel(project_root, repos, releases, p)
+    return make_panel(classified_commits(commits, repos, p), releases, p)
+
+
+def source_note(p: dict[str, Any]) -> str:
+    """What the estimates below are computed on."""
+    if p["source"] == "gharchive":
+        return ("This run estimates on GH Archive fork events, the paper's own measure, located by the "
+                f"clock rule (before {p['hour_cutoff_utc']}:00 UTC China-linked); the counts above and the "
+                "clock validation below still describe the commit histories.")
+    return ("This run estimates on the commit histories, with each commit located by the "
+            f"'{p['geo_proxy']}' proxy.")
+
+
 def eligible_repos(panel: pd.DataFrame, shock: pd.Timestamp, s: Settings, min_pre: int) -> list[str]:
     """Repositories with `min_pre` periods of history before the shock and activity after it."""
     idx = D.period_index(panel["period"], s.design.freq)
@@ -117,7 +187,7 @@ def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.Da
         if min(cn, us) < MIN_COMMITS_PER_SIDE:
             reasons.append(f"fewer than {MIN_COMMITS_PER_SIDE} commits on one side")
         rows.append({"shock": shock.strftime("%Y-%m-%d"), "repositories": n_repos,
-                     "China-linked commits": cn, "U.S. commits": us,
+                     f"China-linked {s.design.outcome}": cn, f"U.S. {s.design.outcome}": us,
                      "estimable": not reasons, "why not": "; ".join(reasons)})
     return pd.DataFrame(rows).set_index("shock")
 
@@ -239,10 +309,10 @@ def compare_estimators(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return pd.DataFrame(cols).round(4)
 
 
-def _pooled_row(commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
+def _pooled_row(root: Path, commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
                 p: dict[str, Any]) -> dict[str, Any]:
     s = settings(p)
-    panel = make_panel(classified_commits(commits, repos, p), releases, p)
+    panel = source_panel(root, commits, repos, releases, p)
     ident = identification(panel, s, p)
     estimable = list(ident.index[ident["estimable"]])
     if not estimable:
@@ -253,18 +323,19 @@ def _pooled_row(commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFra
             "repositories": int(panel["repo"].nunique()), "shocks": len(estimable), "note": ""}
 
 
-def by_repo_group(commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
+def by_repo_group(root: Path, commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
                   p: dict[str, Any]) -> pd.DataFrame:
     """The pooled DiD within each repository origin group."""
-    rows = {GROUP_LABELS[g]: _pooled_row(commits, repos, releases, {**p, "repo_groups": [g]})
+    rows = {GROUP_LABELS[g]: _pooled_row(root, commits, repos, releases, {**p, "repo_groups": [g]})
             for g in p["repo_groups"]}
     return pd.DataFrame(rows).T.round(4)
 
 
 def proxy_comparison(commits: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
                      p: dict[str, Any]) -> pd.DataFrame:
-    """The pooled DiD with the time-zone proxy and with the paper's clock rule."""
-    rows = {proxy: _pooled_row(commits, repos, releases, {**p, "geo_proxy": proxy})
+    """The pooled DiD on the commits with the time-zone proxy and with the paper's clock rule."""
+    rows = {proxy: _pooled_row(Path("."), commits, repos, releases,
+                               {**p, "geo_proxy": proxy, "source": "commits"})
             for proxy in ("tz", "hour")}
     return pd.DataFrame(rows).T.round(4)
 

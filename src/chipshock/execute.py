@@ -37,6 +37,12 @@ def _env(name: str, value: str) -> Iterator[None]:
 def chapter_key(project: Project, chapter: Chapter, params_plain: Mapping[str, Any]) -> dict[str, Any]:
     """The execution key of a chapter under these parameters."""
     data = cache.data_digests(project, chapter.inputs, "chipshock data fetch && chipshock data build")
+    for extra in chapter.extra_inputs(dict(params_plain)):
+        path = Path(extra) if Path(extra).is_absolute() else project.root / extra
+        if path.is_file():
+            data[extra] = cache.file_digest(path)
+        elif path.is_dir():
+            data[extra] = cache.tree_digest([f for f in path.rglob("*") if f.is_file()], path)
     return cache.execution_key(project.root / chapter.source, params_plain, data, cache.code_digest())
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chipshock import background, developers, diffusion, policy, primer, research, robustness
 from chipshock.errors import UserError
@@ -17,6 +19,8 @@ class Chapter:
     title: str
     params: ParamSpec
     inputs: tuple[str, ...]
+    extra_inputs: Callable[[dict[str, Any]], tuple[str, ...]] = lambda _params: ()
+    """Data files that only some parameter values read (given the plain parameters)."""
 
     @property
     def narrative(self) -> str:
@@ -49,6 +53,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "Developers: China-linked and U.S. contributors to open LLM repositories",
         developers.PARAMS,
         developers.INPUTS,
+        developers.extra_inputs,
     ),
     Chapter(
         "diffusion",
