@@ -3,11 +3,14 @@
 - clean build: `chipshock build` after removing every executed notebook and the HTML;
 - no-op build: `chipshock build` again with nothing changed;
 - chapter rerun: `chipshock run background` with a parameter changed each time;
-- data build: `chipshock data build` from data/raw (when the data layer and raw data exist).
+- data build: `chipshock data build` from data/raw (when the data layer and raw data exist);
+- each chapter's execution with its defaults (from the last clean build), and the robustness
+  chapter's specification curve alone (default grid, both cores).
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import statistics
 import subprocess
@@ -57,6 +60,28 @@ def main() -> None:
     for name, seconds in rows:
         runs = ", ".join(f"{s:.1f}" for s in seconds)
         print(f"| {name} | {statistics.median(seconds):.1f} | {runs} |")
+    print("\n| chapter (defaults, last clean build) | execution (s) |\n|---|---|")
+    for path in sorted((ROOT / "computation").glob("*.ipynb")):
+        meta = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("papermill", {})
+        print(f"| {path.stem} | {meta.get('duration', float('nan')):.1f} |")
+    print(f"\n| robustness: specification curve, default grid | {curve_seconds():.1f} s |")
+
+
+def curve_seconds() -> float:
+    """Median of RUNS timings of the default specification curve (both cores)."""
+    from chipshock import curated
+    from chipshock import robustness as rb
+    from chipshock.data.build import load
+    from chipshock.paths import Project
+
+    project = Project(ROOT)
+    args = (load(project, "commits"), load(project, "repositories"), curated.model_releases(project))
+    seconds = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        rb.specification_curve(*args, rb.PARAMS.defaults())
+        seconds.append(time.perf_counter() - t0)
+    return statistics.median(seconds)
 
 
 if __name__ == "__main__":

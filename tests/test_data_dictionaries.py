@@ -25,23 +25,24 @@ POLICY_CASES = {
             "鼓励开源",
             "开放源代码",
         ],
-        ["open the source file", "an open sourcing contract", "opened", "sources of open data"],
+        ["open the source file", "an open sourcing contract", "opened", "sources of open data",
+         "开源节流", "开放数据", "源代码"],
     ),
     "ecosystem": (
         ["the AI ecosystem", "industrial chain", "supply chains", "产业生态"],
-        ["economic systems", "eco-friendly"],
+        ["economic systems", "eco-friendly", "生产", "态度"],
     ),
     "standards": (
         ["technical standards", "standardization", "benchmarks", "国家标准"],
-        ["standing committee", "outstanding"],
+        ["standing committee", "outstanding", "标志", "准备"],
     ),
     "resilience": (
         ["supply chain resilience", "self-reliance", "self-sufficient", "自主可控"],
-        ["resign", "reliable"],
+        ["resign", "reliable", "自主学习", "安全生产"],
     ),
     "compute_chips": (
         ["advanced semiconductors", "AI chips", "GPUs", "computing power", "export controls", "芯片", "算力"],
-        ["chipmunk", "computer science", "potato chipsets"],
+        ["chipmunk", "computer science", "potato chipsets", "计算机", "导体"],
     ),
 }
 

@@ -41,7 +41,7 @@ POLICY_DICTIONARIES: dict[str, Dictionary] = {
     for d in (
         Dictionary(
             "open_source",
-            "1",
+            "2",
             english=(
                 r"\bopen[- ]source[sd]?\b",
                 r"\bopen[- ]weights?\b",
@@ -49,7 +49,8 @@ POLICY_DICTIONARIES: dict[str, Dictionary] = {
                 r"\bopen[- ]access models?\b",
                 r"\bfreely available (?:model|software|code)s?\b",
             ),
-            chinese=(r"开源", r"开放源代码", r"开放权重", r"开源模型"),
+            # 开源节流 ("broaden income, cut spending") is an idiom, not open source (v2)
+            chinese=(r"开源(?!节流)", r"开放源代码", r"开放权重", r"开源模型"),
         ),
         Dictionary(
             "ecosystem",
