@@ -162,12 +162,13 @@ def region_trends(trends: pd.DataFrame, shocks: list[dt.date], width: int = 640)
     return alt.layer(lines, _shock_rules(shocks)).properties(width=width, height=260)
 
 
-def event_study(table: pd.DataFrame, period_label: str, width: int = 300) -> alt.FacetChart:
-    """China-minus-U.S. coefficients by relative period, one panel per shock, with 95% intervals."""
+def event_study(table: pd.DataFrame, period_label: str, width: int = 300,
+                y_title: str = "China-linked minus U.S.") -> alt.FacetChart:
+    """Treated-minus-control coefficients by relative period, one panel per shock, 95% intervals."""
     base = alt.Chart(table)
     x = alt.X("rel:Q", title=period_label)
     points = base.mark_point(filled=True, color=PALETTE["vermillion"]).encode(
-        x=x, y=alt.Y("coef:Q", title="China-linked minus U.S."),
+        x=x, y=alt.Y("coef:Q", title=y_title),
         tooltip=["shock:N", "rel:Q", alt.Tooltip("coef:Q", format=".3f"), alt.Tooltip("se:Q", format=".3f")])
     bars = base.mark_rule(color=PALETTE["vermillion"]).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
     zero = base.mark_rule(color=PALETTE["grey"]).encode(y=alt.datum(0))

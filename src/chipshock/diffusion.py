@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from chipshock import charts
 from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
 from chipshock.curated import MODEL_RELEASES
 from chipshock.econometrics import did as D
@@ -613,16 +614,9 @@ def flows_chart(table: pd.DataFrame, origins: list[str], metric: str, releases: 
 
 
 def event_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:
-    base = alt.Chart(table)
-    x = alt.X("rel:Q", title=f"{EVENT_BIN}-week bins relative to the shock")
-    points = base.mark_point(filled=True, color=PALETTE["vermillion"]).encode(
-        x=x, y=alt.Y("coef:Q", title="CN-owned minus U.S.-owned"),
-        tooltip=["shock:N", "rel:Q", alt.Tooltip("coef:Q", format=".3f"), alt.Tooltip("se:Q", format=".3f")])
-    bars = base.mark_rule(color=PALETTE["vermillion"]).encode(x=x, y="ci_low:Q", y2="ci_high:Q")
-    zero = base.mark_rule(color=PALETTE["grey"]).encode(y=alt.datum(0))
-    onset = base.mark_rule(color=PALETTE["black"], strokeDash=[4, 3]).encode(x=alt.datum(-0.5))
-    return (alt.layer(bars, points, zero, onset, data=table).properties(width=width, height=180)
-            .facet(facet=alt.Facet("shock:N", title=None), columns=2))
+    """Event-study coefficients of CN-owned minus U.S.-owned repositories, one panel per shock."""
+    return charts.event_study(table, f"{EVENT_BIN}-week bins relative to the shock", width,
+                              y_title="CN-owned minus U.S.-owned")
 
 
 def epoch_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:
