@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from chipshock.data.atomic import write_if_changed
 from chipshock.paths import Project
 from chipshock.registry import CHAPTERS, Chapter
 
@@ -113,8 +114,4 @@ def figures_page(project: Project) -> str:
 
 
 def write_figures_page(project: Project) -> Path:
-    path = project.root / "book" / "figures.md"
-    text = figures_page(project)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_if_changed(project.root / "book" / "figures.md", figures_page(project))

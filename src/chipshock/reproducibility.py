@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from chipshock import cache
+from chipshock.data.atomic import write_if_changed
 from chipshock.paths import Project
 from chipshock.registry import CHAPTERS
 
@@ -94,8 +95,4 @@ def report(project: Project) -> str:
 
 
 def write_report(project: Project) -> Path:
-    path = project.root / "book" / "reproducibility.md"
-    text = report(project)
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
-    return path
+    return write_if_changed(project.root / "book" / "reproducibility.md", report(project))

@@ -35,3 +35,10 @@ def atomic_open(dest: Path, mode: str = "wb", **kwargs) -> Iterator[IO]:
 def write_text(dest: Path, text: str) -> None:
     with atomic_open(dest, "w", encoding="utf-8", newline="\n") as fh:
         fh.write(text)
+
+
+def write_if_changed(dest: Path, text: str) -> Path:
+    """Write `text` atomically unless `dest` already holds it (so its mtime and digest stay put)."""
+    if not dest.is_file() or dest.read_text(encoding="utf-8") != text:
+        write_text(dest, text)
+    return dest
