@@ -293,3 +293,21 @@ def test_cli_run_writes_the_combined_table(upstream, tmp_path, capsys):
     assert set(weekly["repo"]) == {"Org/Alpha-Renamed", "New/Beta"} and "actor_id" not in weekly
     assert main([*args, "--sql"]) == 0
     assert "githubarchive.day.*" in capsys.readouterr().out
+
+
+def test_line_blocks_rebuild_every_line_whatever_the_block_boundaries() -> None:
+    import random
+
+    from chipshock.data.gharchive.scan import line_blocks
+
+    rng = random.Random(7)
+    lines = [f'{{"id":"{i}","x":"{"y" * rng.randint(0, 40)}"}}'.encode() for i in range(300)]
+    data = b"\n".join(lines) + b"\n"
+    for _ in range(20):
+        cuts = sorted(rng.sample(range(1, len(data)), rng.randint(1, 60)))
+        blocks = [data[a:b] for a, b in zip([0, *cuts], [*cuts, len(data)], strict=True)]
+        got = []
+        for buf, start, end in line_blocks(iter(blocks)):
+            assert buf[start:start + 1] == b"\n"
+            got += buf[start + 1:end].split(b"\n")
+        assert got == lines

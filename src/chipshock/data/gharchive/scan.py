@@ -70,19 +70,27 @@ def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
                           if seen else "empty file")
 
 
-def line_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[bytes, int]]:
-    """(buffer, end): buffer[:end] is b"\n" + complete lines joined by b"\n" (no copy of the slice)."""
+def line_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]:
+    """(buf, start, end): buf[start:end] is b"\n" + complete lines joined by b"\n".
+
+    A block's complete lines are handed on in place (no copy); only the line cut between two
+    blocks is joined.
+    """
     rest = b"\n"
     for data in blocks:
-        buf = rest + data
-        end = buf.rfind(b"\n")
-        if end > 0:
-            yield buf, end
-            rest = buf[end:]
-        else:
-            rest = buf
+        first = data.find(b"\n")
+        if first < 0:
+            rest += data
+            continue
+        head = rest + data[:first]
+        if len(head) > 1:
+            yield head, 0, len(head)
+        last = data.rfind(b"\n")
+        if last > first:
+            yield data, first, last
+        rest = data[last:]
     if len(rest) > 1:
-        yield rest, len(rest)
+        yield rest, 0, len(rest)
 
 
 def candidate_pattern(names: Iterable[bytes], ids: Iterable[int]) -> re.Pattern[bytes]:
@@ -118,32 +126,32 @@ class HourScan:
     def feed(self, lines: list[bytes]) -> None:
         """Count and filter a list of lines."""
         body = b"\n" + b"\n".join(lines)
-        self.feed_block(body, len(body))
+        self.feed_block(body, 0, len(body))
 
-    def feed_block(self, buf: bytes, end: int) -> None:
-        """Count and filter the lines of buf[:end] (b"\n" before each line).
+    def feed_block(self, buf: bytes, start: int, end: int) -> None:
+        """Count and filter the lines of buf[start:end] (b"\n" before each line).
 
         Lines that begin like GH Archive's serializer output are parsed only where the pattern finds
         a listed repo in their top-level repo object (the first before "payload"); other lines
         (non-compact, malformed, blank) are parsed one by one.
         """
-        self.lines += self._count_lines(buf, end)
+        self.lines += self._count_lines(buf, start, end)
         last = -1
-        for m in self._rx.finditer(buf, 0, end):
+        for m in self._rx.finditer(buf, start, end):
             i = m.start()
-            start = buf.rfind(b"\n", 0, i) + 1
-            if start == last or not buf.startswith(_LINE, start) or buf.find(_REPO, start, i) >= 0 \
-                    or buf.find(_PAYLOAD, start, i) >= 0:
+            line = buf.rfind(b"\n", start, i) + 1
+            if line == last or not buf.startswith(_LINE, line) or buf.find(_REPO, line, i) >= 0 \
+                    or buf.find(_PAYLOAD, line, i) >= 0:
                 continue  # line done, not standard (parsed as odd), or a repo object inside the payload
-            last = start
+            last = line
             stop = buf.find(b"\n", i, end)
-            self._parse(buf[start:stop if stop >= 0 else end])
+            self._parse(buf[line:stop if stop >= 0 else end])
 
-    def _count_lines(self, buf: bytes, end: int) -> int:
+    def _count_lines(self, buf: bytes, start: int, end: int) -> int:
         """The number of lines; lines not beginning with `{"id":"` are parsed here, one by one."""
-        lines = buf.count(b"\n", 0, end)
-        if buf.count(b"\n" + _LINE, 0, end) != lines:
-            self._odd_lines(buf[1:end].split(b"\n"))
+        lines = buf.count(b"\n", start, end)
+        if buf.count(b"\n" + _LINE, start, end) != lines:
+            self._odd_lines(buf[start + 1:end].split(b"\n"))
         return lines
 
     def _odd_lines(self, lines: list[bytes]) -> None:
@@ -196,8 +204,8 @@ class HourScan:
 
 def scan(chunks: Iterable[bytes], hour: HourScan) -> HourScan:
     """Stream a gzip hour-file (compressed chunks) through `hour`."""
-    for buf, end in line_blocks(gunzip(chunks)):
-        hour.feed_block(buf, end)
+    for buf, start, end in line_blocks(gunzip(chunks)):
+        hour.feed_block(buf, start, end)
     return hour
 
 
