@@ -54,6 +54,19 @@ RELEASES_SCHEMA = pa.DataFrameSchema(
 )
 
 
+def read_checked_csv(root: Path, rel: str, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """A committed curated CSV (all columns text) validated by `schema`; DataError naming the fix."""
+    path = root / rel
+    if not path.is_file():
+        raise DataError(f"{rel} is missing; it is committed with the project: restore it with "
+                        f"`git checkout -- {rel}`")
+    try:
+        return schema.validate(pd.read_csv(path, dtype=str, keep_default_na=False), lazy=True)
+    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
+        raise DataError(f"{rel} does not match its schema ({str(exc).splitlines()[0][:200]}); "
+                        f"fix the row it names or restore it with `git checkout -- {rel}`") from None
+
+
 def _read(project: Project, rel: str, schema: pa.DataFrameSchema) -> pd.DataFrame:
     path: Path = project.root / rel
     if not path.is_file():

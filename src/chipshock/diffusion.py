@@ -21,7 +21,7 @@ import pandera.pandas as pa
 
 from chipshock import charts
 from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
-from chipshock.curated import MODEL_RELEASES
+from chipshock.curated import MODEL_RELEASES, read_checked_csv
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols
 from chipshock.errors import DataError, UserError
@@ -139,16 +139,7 @@ OWNER_SCHEMA = pa.DataFrameSchema(
 
 def read_owner_origin(root: Path) -> pd.DataFrame:
     """The curated owner → origin table (one row per GitHub owner, with its reason)."""
-    path = root / REPO_OWNER_ORIGIN
-    if not path.is_file():
-        raise DataError(f"{REPO_OWNER_ORIGIN} is missing; restore it with "
-                        f"`git checkout -- {REPO_OWNER_ORIGIN}`")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    try:
-        out = OWNER_SCHEMA.validate(frame, lazy=True)
-    except (pa.errors.SchemaErrors, pa.errors.SchemaError) as exc:
-        raise DataError(f"{REPO_OWNER_ORIGIN} does not match its schema "
-                        f"({str(exc).splitlines()[0][:200]}); fix the row it names") from None
+    out = read_checked_csv(root, REPO_OWNER_ORIGIN, OWNER_SCHEMA)
     # GitHub owners are case-insensitive; the ranking spells some two ways (Sinaptik-AI, sinaptik-ai),
     # so both spellings are listed, and they must agree.
     clash = out.groupby(out["owner"].str.lower())["origin"].nunique()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from chipshock.curated import read_checked_csv
 from chipshock.data.tables._common import DAY, col, iter_jsonl, span
 from chipshock.errors import DataError
 
@@ -77,17 +78,7 @@ def org_accounts(path: Path) -> set[tuple[str, str]]:
 
 
 def read_publisher_origin(root: Path) -> pd.DataFrame:
-    path = root / PUBLISHER_ORIGIN
-    if not path.is_file():
-        raise DataError(
-            f"{PUBLISHER_ORIGIN} is missing; restore it with `git checkout -- {PUBLISHER_ORIGIN}`"
-        )
-    try:
-        return ORIGIN_SCHEMA.validate(pd.read_csv(path, dtype=str, keep_default_na=False))
-    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as exc:
-        raise DataError(
-            f"{PUBLISHER_ORIGIN} does not match its schema: {str(exc).splitlines()[0][:200]}"
-        ) from None
+    return read_checked_csv(root, PUBLISHER_ORIGIN, ORIGIN_SCHEMA)
 
 
 def _num(rec: dict, key: str) -> int | None:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from chipshock.curated import read_checked_csv
 from chipshock.data.dictionaries import FAMILY_ORIGIN, MODEL_FAMILIES
 from chipshock.data.tables._common import col, read_json_gz
-from chipshock.errors import DataError
 
 NAME = "papers"
 FILES = (
@@ -122,15 +122,7 @@ class CompanyMatcher:
 
 
 def read_us_companies(root: Path) -> pd.DataFrame:
-    path = root / US_COMPANIES
-    if not path.is_file():
-        raise DataError(f"{US_COMPANIES} is missing; restore it with `git checkout -- {US_COMPANIES}`")
-    try:
-        return COMPANY_SCHEMA.validate(pd.read_csv(path, dtype=str, keep_default_na=False))
-    except (pa.errors.SchemaError, pa.errors.SchemaErrors) as exc:
-        raise DataError(
-            f"{US_COMPANIES} does not match its schema: {str(exc).splitlines()[0][:200]}"
-        ) from None
+    return read_checked_csv(root, US_COMPANIES, COMPANY_SCHEMA)
 
 
 def _countries(value: str) -> str:
