@@ -6,6 +6,7 @@ import gzip
 import http.server
 import io
 import json
+import re
 import threading
 from datetime import date, datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from chipshock.cli import main
 from chipshock.data.gharchive import tables
 from chipshock.data.gharchive.run import FAILED, Options, read_manifest, run
-from chipshock.data.gharchive.scan import CorruptHour, HourScan, gunzip
+from chipshock.data.gharchive.scan import CorruptHour, Counted, HourScan, gunzip
 from chipshock.data.gharchive.spec import Repo, hours_between, read_repo_list
 from chipshock.data.gharchive.sql import SHIPPED, SHIPPED_EVENTS, SHIPPED_SPAN, render_sql, select_aliases
 from chipshock.errors import DataError, UserError
@@ -189,13 +190,38 @@ def test_prefilter_and_full_parse_agree():
 
 def test_gunzip_multi_member_and_corrupt():
     data = gz([b"a", b"b"]) + gz([b"c"])
-    assert b"".join(gunzip([data[:7], data[7:30], data[30:]])) == b"a\nb\nc\n"
+    assert b"".join(gunzip(io.BytesIO(data), block=3)) == b"a\nb\nc\n"
     with pytest.raises(CorruptHour, match="truncated"):
-        list(gunzip([data[:-5]]))
+        list(gunzip(io.BytesIO(data[:-5])))
     with pytest.raises(CorruptHour, match="not a valid gzip"):
-        list(gunzip([b"<html>nope</html>"]))
+        list(gunzip(io.BytesIO(b"<html>nope</html>")))
+    with pytest.raises(CorruptHour, match="not a valid gzip"):  # a damaged deflate stream
+        list(gunzip(io.BytesIO(data[:12] + b"\xff" * 8 + data[20:])))
     with pytest.raises(CorruptHour, match="empty"):
-        list(gunzip([]))
+        list(gunzip(io.BytesIO(b"")))
+
+
+def test_source_errors_pass_through_gunzip_and_bytes_are_counted():
+    class Drops(io.RawIOBase):  # a connection that dies after 10 bytes
+        def __init__(self) -> None:
+            self.sent = 0
+
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, buf: memoryview) -> int:
+            if self.sent:
+                raise ConnectionResetError("reset by peer")
+            buf[:10] = gz([b"a"] * 100)[:10]
+            self.sent = 10
+            return 10
+
+    src = Counted(Drops())
+    with pytest.raises(ConnectionResetError):  # a network error: retried, not a corrupt hour
+        list(gunzip(src))
+    data = gz([b"a", b"b"])
+    src = Counted(io.BytesIO(data))
+    assert b"".join(gunzip(src)) == b"a\nb\n" and src.bytes == len(data)
 
 
 def test_mostly_invalid_lines_make_a_corrupt_hour(tmp_path):
@@ -311,3 +337,29 @@ def test_line_blocks_rebuild_every_line_whatever_the_block_boundaries() -> None:
             assert buf[start:start + 1] == b"\n"
             got += buf[start + 1:end].split(b"\n")
         assert got == lines
+
+
+def test_alternation_matches_exactly_its_words():
+    import random
+
+    from chipshock.data.gharchive.scan import alternation
+
+    rng = random.Random(7)
+    words = {b"qwenlm/qwen", b"qwenlm/qwen3", b"a.b/c-d", b"1", b"12", b"123", b"x"}
+    words |= {bytes(rng.choices(b"ab1./-_", k=rng.randint(1, 6))) for _ in range(200)}
+    rx = re.compile(alternation(sorted(words)))
+    others = {w + tail for w in words for tail in (b"z", b".")} | {w[:-1] for w in words}
+    others |= {bytes(rng.choices(b"ab1./-_", k=rng.randint(1, 7))) for _ in range(2000)}
+    assert all(rx.fullmatch(w) for w in words)
+    assert not any(rx.fullmatch(w) for w in others - words)
+
+
+def test_benchmark_runs_and_both_filters_keep_the_same_events():
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / "scripts/bench_gharchive.py"), "--events", "4000",
+                          "--runs", "1"], capture_output=True, text=True, check=True).stdout
+    assert "4,000 events" in out and "| chipshock streaming filter |" in out
+    assert re.search(r"speed-up: [\d.]+x wall-clock, [\d.]+x CPU time", out)

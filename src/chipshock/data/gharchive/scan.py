@@ -1,6 +1,7 @@
 """One hour-file of GH Archive, streamed: gzip blocks → lines → the events of the listed repositories.
 
-No pandas here (this runs in the worker processes). The fast path never splits a block into lines:
+No pandas here (this runs in the worker processes). ISA-L inflates the hour-file in a thread of its
+own (it releases the GIL), overlapping with the filter. The fast path never splits a block into lines:
 one compiled pattern finds, in each decompressed block, the repo objects (`"repo":{"id":N,"name":"…"`)
 that carry a followed id or a listed name, and only those lines are parsed (orjson) after checking
 that the object is the line's top-level one (the first, before "payload"). Lines that do not begin
@@ -10,22 +11,23 @@ repository (renamed ones included, matched by id).
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from gzip import BadGzipFile
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
+from isal import igzip_threaded, isal_zlib
 
 from chipshock.data.atomic import atomic_path
 
-try:  # ISA-L inflate is 2-3x faster than zlib's; same API
-    from isal import isal_zlib as _zlib
-except ImportError:  # pragma: no cover - isal is pinned in requirements.txt
-    import zlib as _zlib
+BLOCK = 1 << 21  # bytes per decompressed block: fewer, larger blocks mean less per-block overhead
 
 _REPO = b'"repo":{"id":'
 _PAYLOAD = b'"payload":'
@@ -46,28 +48,39 @@ class CorruptHour(Exception):
     """The hour-file is not a complete gzip stream of JSON lines."""
 
 
-def gunzip(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """Decompressed blocks of a (possibly multi-member) gzip stream; CorruptHour if bad or truncated."""
-    d = None
+class Counted(io.RawIOBase):
+    """A readable stream that counts the bytes read through it (the compressed size of an hour)."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw, self.bytes = raw, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buf: memoryview) -> int:
+        n = self.raw.readinto(buf) or 0
+        self.bytes += n
+        return n
+
+
+def gunzip(raw: BinaryIO, block: int = BLOCK) -> Iterator[bytes]:
+    """Decompressed blocks of a (possibly multi-member) gzip stream; CorruptHour if bad or truncated.
+
+    ISA-L inflates in a thread of its own (it releases the GIL), so reading the source and inflating
+    overlap with the filter. Errors of the source itself (network, disk) pass through unchanged.
+    """
     seen = False
-    for chunk in chunks:
-        while chunk:
-            if d is None:
-                d = _zlib.decompressobj(31)
-            try:
-                out = d.decompress(chunk)
-            except _zlib.error as exc:
-                raise CorruptHour(f"not a valid gzip stream ({exc})") from None
-            seen = True
-            if out:
-                yield out
-            if d.eof:
-                chunk, d = d.unused_data, None
-            else:
-                chunk = b""
-    if d is not None or not seen:
-        raise CorruptHour("truncated gzip stream (ended before its end-of-stream marker)"
-                          if seen else "empty file")
+    try:
+        with igzip_threaded.open(raw, "rb", threads=1, block_size=block) as fh:
+            while data := fh.read(block):
+                seen = True
+                yield data
+    except EOFError:
+        raise CorruptHour("truncated gzip stream (ended before its end-of-stream marker)") from None
+    except (BadGzipFile, isal_zlib.error) as exc:
+        raise CorruptHour(f"not a valid gzip stream ({exc})") from None
+    if not seen:
+        raise CorruptHour("empty file")
 
 
 def line_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]:
@@ -93,11 +106,35 @@ def line_blocks(blocks: Iterable[bytes]) -> Iterator[tuple[bytes, int, int]]:
         yield rest, 0, len(rest)
 
 
+def alternation(words: Iterable[bytes]) -> bytes:
+    """A pattern matching exactly the given words, as a prefix tree.
+
+    Python's re tries the branches of `a|b|c` one by one; a tree shares common prefixes
+    (`qwenlm/qwen(?:3)?`), which makes the pre-filter about a third faster for ~90 names and ids.
+    """
+    root: dict = {}
+    for word in words:
+        node = root
+        for byte in word:
+            node = node.setdefault(byte, {})
+        node[None] = {}  # a word ends here
+    return _branches(root)
+
+
+def _branches(node: dict) -> bytes:
+    alts = [re.escape(bytes([b])) + _branches(child) for b, child in sorted(
+        (b, child) for b, child in node.items() if b is not None)]
+    if not alts:
+        return b""
+    body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"
+    return b"(?:" + body + b")?" if None in node else body
+
+
 def candidate_pattern(names: Iterable[bytes], ids: Iterable[int]) -> re.Pattern[bytes]:
     """A repo object naming a listed repo (any case) or carrying a followed id."""
-    alts = [rb'\d+,"name":"(?i:' + b"|".join(re.escape(n) for n in sorted(names)) + rb')"']
+    alts = [rb'\d+,"name":"(?i:' + alternation(names) + rb')"']
     if ids:
-        alts.insert(0, b"(?:" + b"|".join(str(i).encode() for i in sorted(ids)) + b"),")
+        alts.insert(0, b"(?:" + alternation(str(i).encode() for i in ids) + b"),")
     return re.compile(re.escape(_REPO) + b"(?:" + b"|".join(alts) + b")")
 
 
@@ -202,9 +239,9 @@ class HourScan:
         return pa.Table.from_pydict({k: list(v) for k, v in data.items()}, schema=PARTITION_SCHEMA)
 
 
-def scan(chunks: Iterable[bytes], hour: HourScan) -> HourScan:
-    """Stream a gzip hour-file (compressed chunks) through `hour`."""
-    for buf, start, end in line_blocks(gunzip(chunks)):
+def scan(raw: BinaryIO, hour: HourScan) -> HourScan:
+    """Stream a gzip hour-file (a readable binary stream) through `hour`."""
+    for buf, start, end in line_blocks(gunzip(raw)):
         hour.feed_block(buf, start, end)
     return hour
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -12,9 +11,8 @@ from urllib.parse import urlparse
 import requests
 import urllib3
 
-from chipshock.data.gharchive.scan import CorruptHour, HourScan, scan, write_partition
+from chipshock.data.gharchive.scan import CorruptHour, Counted, HourScan, scan, write_partition
 
-CHUNK = 1 << 18
 _session: requests.Session | None = None
 
 
@@ -70,18 +68,15 @@ def _http() -> requests.Session:
     return _session
 
 
-def _counted(chunks: Iterator[bytes], size: list[int]) -> Iterator[bytes]:
-    for chunk in chunks:
-        size[0] += len(chunk)
-        yield chunk
-
-
-def _local_chunks(path: Path) -> Iterator[bytes]:
+def _local_scan(path: Path, hour: HourScan, size: list[int]) -> None:
     if not path.is_file():
         raise Missing(f"{path} does not exist")
     with path.open("rb") as fh:
-        while chunk := fh.read(CHUNK):
-            yield chunk
+        src = Counted(fh)
+        try:
+            scan(src, hour)
+        finally:
+            size[0] = src.bytes
 
 
 def _http_scan(task: HourTask, hour: HourScan, size: list[int]) -> None:
@@ -93,7 +88,12 @@ def _http_scan(task: HourTask, hour: HourScan, size: list[int]) -> None:
                 raise Transient(f"HTTP {r.status_code} for {task.url}")
             if r.status_code >= 400:
                 raise Failed(f"HTTP {r.status_code} for {task.url}")
-            scan(_counted(r.raw.stream(CHUNK, decode_content=False), size), hour)
+            r.raw.decode_content = False  # the hour-file's gzip bytes, as served
+            src = Counted(r.raw)
+            try:
+                scan(src, hour)
+            finally:
+                size[0] = src.bytes
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise Transient(f"{type(exc).__name__}: {exc}") from None
 
@@ -102,7 +102,7 @@ def _attempt(task: HourTask, size: list[int]) -> HourScan:
     hour = HourScan(frozenset(n.encode() for n in task.names), frozenset(task.ids), frozenset(task.events))
     parsed = urlparse(task.url)
     if parsed.scheme == "file":
-        scan(_counted(_local_chunks(Path(parsed.path)), size), hour)
+        _local_scan(Path(parsed.path), hour, size)
     else:
         _http_scan(task, hour, size)
     return hour
