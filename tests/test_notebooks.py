@@ -26,3 +26,16 @@ def test_every_chapter_has_both_layers(chapter) -> None:
     assert (REPO / chapter.source).is_file()
     toc = (REPO / "_toc.yml").read_text()
     assert f"file: book/{chapter.id}" in toc and f"file: computation/{chapter.id}" in toc
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_papermill_reads_every_parameter_of_the_cell(chapter) -> None:
+    """papermill inspects the cell (e.g. for `papermill --help-notebook`) and warns on what it can't parse."""
+    from papermill.translators import PythonTranslator
+
+    cell = parameters_cell(read_source(REPO / chapter.source))
+    found = {p.name: p for p in PythonTranslator.inspect(cell)}
+    assert list(found) == [p.name for p in chapter.params.params], (
+        "a help text with '=' or a multi-line default hides a parameter from papermill"
+    )
+    assert all(found[p.name].help for p in chapter.params.params)

@@ -73,7 +73,7 @@ PARAMS = ParamSpec(
               "(the paper's measure; needs `chipshock data gharchive` or a BigQuery export)",
               choices=SOURCES),
         Param("gharchive_path", "str", "data/raw/gharchive/gharchive_weekly.parquet",
-              "GH Archive table for source=gharchive (combined parquet, run folder or BigQuery export)"),
+              "GH Archive table, read when source is gharchive (combined parquet, run folder or BigQuery export)"),
     ),
     checks=(_check_source,),
 )
@@ -185,7 +185,8 @@ def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.Da
         if n_repos < p["min_repos"]:
             reasons.append(f"{n_repos} eligible repositories (needs {p['min_repos']})")
         if min(cn, us) < MIN_COMMITS_PER_SIDE:
-            reasons.append(f"fewer than {MIN_COMMITS_PER_SIDE} commits on one side")
+            counted = "GH Archive events" if p["source"] == "gharchive" else "commits"
+            reasons.append(f"fewer than {MIN_COMMITS_PER_SIDE} {counted} on one side")
         rows.append({"shock": shock.strftime("%Y-%m-%d"), "repositories": n_repos,
                      f"China-linked {s.design.outcome}": cn, f"U.S. {s.design.outcome}": us,
                      "estimable": not reasons, "why not": "; ".join(reasons)})
