@@ -36,7 +36,8 @@ def _check_source(values: dict[str, Any]) -> str | None:
         return "with source=gharchive the panel is weekly: use period=week"
     if not values["geo_proxy"].startswith("hour"):
         return ("GH Archive events carry no time zone: with source=gharchive use geo_proxy=hour, the "
-                "paper's clock rule (the cut-off is 'hour_cutoff_utc')")
+                "paper's clock rule (the cut-off is 'hour_cutoff_utc'), or start from "
+                "`-f params/developers-gharchive.yml`")
     return None
 
 

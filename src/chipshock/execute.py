@@ -72,6 +72,8 @@ def execute(
                 papermill.execute_notebook(
                     str(src), str(dst), parameters=dict(params_plain), cwd=str(project.notebooks),
                     kernel_name="python3", progress_bar=False, log_output=False,
+                    # the kernel listens on loopback only; its per-start TCP warning is noise here
+                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
             except papermill.PapermillExecutionError as exc:
                 _raise_cell_error(chapter, exc)
