@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from chipshock.charts import TEXT_WIDTH
 from chipshock.paths import Project
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
@@ -64,6 +65,9 @@ def test_pages_render_offline(built_book: Project, tmp_path: Path) -> None:
         assert len(rendered) == expected, f"{page.name}: {len(rendered)} of {expected} charts rendered"
         errors = [d.get_text() for d in dom.find_all("div", class_="error")]
         assert errors == [], f"{page.name}: chart errors {errors}"
+        wide = [(d.parent.get("aria-label", "")[:60], w) for d in rendered
+                if (w := float(d.find("svg").get("width", 0))) > TEXT_WIDTH]
+        assert wide == [], f"{page.name}: charts wider than the text column ({TEXT_WIDTH} px): {wide}"
         if static.find(class_="math"):
             assert dom.find("mjx-container"), f"{page.name}: math did not render"
         charts_seen += expected

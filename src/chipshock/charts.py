@@ -27,6 +27,7 @@ STANCE_COLOURS = {
     "exempts_open": PALETTE["purple"],
     "none": PALETTE["grey"],
 }
+TEXT_WIDTH = 700  # px: the widest a rendered chart may be (the text column is ~745 px in a 1366-px window)
 EMBED_OPTIONS = {"actions": {"export": True, "source": True, "compiled": False, "editor": False}}
 
 
@@ -37,7 +38,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "font": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
             "range": {"category": list(PALETTE.values())},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "labelColor": "#333", "titleColor": "#222"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            # legends below the plot: the book's text column is narrow (TEXT_WIDTH)
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
+                       "direction": "horizontal", "columns": 4, "titleLimit": 400},
             "view": {"stroke": None},
         }
     }
@@ -69,7 +72,7 @@ def _scale(mapping: dict[str, str], keys: list[str]) -> alt.Scale:
 
 
 def timeline(
-    events: pd.DataFrame, releases: pd.DataFrame, shocks: list[dt.date], width: int = 680
+    events: pd.DataFrame, releases: pd.DataFrame, shocks: list[dt.date], width: int = 560
 ) -> alt.LayerChart:
     """Policy events (lanes by country, coloured by stance) and releases (lanes by origin)."""
     ev = events.assign(
@@ -150,7 +153,7 @@ def _shock_rules(shocks: list[dt.date]) -> alt.Chart:
         x="date:T", tooltip=[alt.Tooltip("when:N", title="export-control shock")])
 
 
-def region_trends(trends: pd.DataFrame, shocks: list[dt.date], width: int = 640) -> alt.LayerChart:
+def region_trends(trends: pd.DataFrame, shocks: list[dt.date], width: int = 610) -> alt.LayerChart:
     """Monthly commits by region (lines), with the shocks marked."""
     regions = [r for r in REGION_COLOURS if r in set(trends["region"])]
     lines = alt.Chart(trends).mark_line(point=False, strokeWidth=1.8).encode(

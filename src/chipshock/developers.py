@@ -74,7 +74,8 @@ PARAMS = ParamSpec(
               "(the paper's measure; needs `chipshock data gharchive` or a BigQuery export)",
               choices=SOURCES),
         Param("gharchive_path", "str", "data/raw/gharchive/gharchive_weekly.parquet",
-              "GH Archive table, read when source is gharchive (combined parquet, run folder or BigQuery export)"),
+              "GH Archive table, read when source is gharchive "
+              "(combined parquet, run folder or BigQuery export)"),
     ),
     checks=(_check_source,),
 )

@@ -531,13 +531,14 @@ def epoch_last_date(epoch: pd.DataFrame, export: str) -> pd.Timestamp:
 
 # --------------------------------------------------------------------------- charts
 
-def _release_ticks(releases: pd.DataFrame, start: dt.date, end: dt.date) -> alt.Chart:
+def _release_ticks(releases: pd.DataFrame, start: dt.date, end: dt.date, legend: bool = True) -> alt.Chart:
     d = releases["date"].dt.date
     rel = releases[(d >= start) & (d <= end)].assign(when=lambda x: x["date"].dt.strftime("%Y-%m-%d"))
     origins = [o for o in ORIGIN_COLOURS if o in set(rel["origin"])] or ["CN"]
     return alt.Chart(rel).mark_tick(thickness=2, size=14, opacity=0.8).encode(
         x="date:T", y=alt.value(7),
-        color=alt.Color("origin:N", title="Release (curated)", scale=_scale(ORIGIN_COLOURS, origins)),
+        color=alt.Color("origin:N", title="Release (curated)", scale=_scale(ORIGIN_COLOURS, origins),
+                        legend=alt.Legend() if legend else None),
         tooltip=["when:N", "organization:N", "model:N"])
 
 
@@ -549,25 +550,29 @@ def _shock_rules(shocks: list[dt.date]) -> alt.Chart:
 
 
 def hub_chart(tables: dict[str, pd.DataFrame], origins: list[str], y_title: str,
-              releases: pd.DataFrame, shocks: list[dt.date], width: int = 300) -> alt.HConcatChart:
-    """The measure per crawl and origin, one panel per panel kind (balanced, full)."""
+              releases: pd.DataFrame, shocks: list[dt.date], width: int = 250) -> alt.HConcatChart:
+    """The measure per crawl and origin, one panel per panel kind (balanced, full), one legend."""
     charts = []
     lo = min(t["crawl_date"].min() for t in tables.values()).date()
     hi = max(t["crawl_date"].max() for t in tables.values()).date()
     inside = [s for s in shocks if lo <= s <= hi]
+    present = set().union(*(set(t["origin"]) for t in tables.values())) & set(origins)
+    colour = alt.Color("origin:N", title="Publisher origin",
+                       scale=_scale(ORIGIN_COLOURS_ALL, [o for o in ORIGIN_COLOURS_ALL if o in present]))
     for title, table in tables.items():
         t = table[table["origin"].isin(origins)]
-        keys = [o for o in ORIGIN_COLOURS_ALL if o in set(t["origin"])]
         lines = alt.Chart(t).mark_line(point=True).encode(
-            x=alt.X("crawl_date:T", title=None), y=alt.Y("value:Q", title=y_title),
-            color=alt.Color("origin:N", title="Publisher origin", scale=_scale(ORIGIN_COLOURS_ALL, keys)),
+            x=alt.X("crawl_date:T", title=None),
+            y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format="~s")),
+            color=colour,
             tooltip=[alt.Tooltip("crawl_date:T", format="%Y-%m-%d"), "origin:N",
                      alt.Tooltip("value:Q", format=",.0f"), alt.Tooltip("share:Q", format=".1%")])
-        layers = [lines, _release_ticks(releases, lo, hi)]
+        layers = [lines, _release_ticks(releases, lo, hi, legend=False)]
         if inside:
             layers.append(_shock_rules(inside))
-        charts.append(alt.layer(*layers).properties(width=width, height=220, title=title))
-    return alt.hconcat(*charts).resolve_scale(color="independent")
+        charts.append(alt.layer(*layers).resolve_scale(color="independent")
+                      .properties(width=width, height=220, title=title))
+    return alt.hconcat(*charts)
 
 
 def family_chart(table: pd.DataFrame, y_title: str, width: int = 560) -> alt.Chart:
@@ -591,7 +596,7 @@ def modelscope_chart(table: pd.DataFrame, width: int = 560) -> alt.Chart:
 
 
 def flows_chart(table: pd.DataFrame, origins: list[str], metric: str, releases: pd.DataFrame,
-                shocks: list[dt.date], width: int = 640) -> alt.LayerChart:
+                shocks: list[dt.date], width: int = 610) -> alt.LayerChart:
     t = table[table["origin"].isin(origins)]
     keys = [o for o in ORIGIN_COLOURS_ALL if o in set(t["origin"])]
     lines = alt.Chart(t).mark_line(point=False, strokeWidth=1.8).encode(

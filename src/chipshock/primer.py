@@ -172,7 +172,7 @@ def run_all(p: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def event_chart(flat: pd.DataFrame, trend: pd.DataFrame, width: int = 300) -> alt.HConcatChart:
+def event_chart(flat: pd.DataFrame, trend: pd.DataFrame, width: int = 270) -> alt.HConcatChart:
     """Event studies without and with a pre-trend, side by side."""
     def one(table: pd.DataFrame, title: str) -> alt.LayerChart:
         base = alt.Chart(table).encode(x=alt.X("rel:Q", title="periods relative to treatment"))
