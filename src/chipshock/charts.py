@@ -27,7 +27,8 @@ STANCE_COLOURS = {
     "exempts_open": PALETTE["purple"],
     "none": PALETTE["grey"],
 }
-TEXT_WIDTH = 700  # px: the widest a rendered chart may be (the text column is ~745 px in a 1366-px window)
+# The widest a rendered chart may be, in px (the text column: 676 px in a 1280-px window, 772 at 1400).
+TEXT_WIDTH = 700
 EMBED_OPTIONS = {"actions": {"export": True, "source": True, "compiled": False, "editor": False}}
 
 

@@ -122,8 +122,7 @@ def alternation(words: Iterable[bytes]) -> bytes:
 
 
 def _branches(node: dict) -> bytes:
-    alts = [re.escape(bytes([b])) + _branches(child) for b, child in sorted(
-        (b, child) for b, child in node.items() if b is not None)]
+    alts = [re.escape(bytes([b])) + _branches(node[b]) for b in sorted(b for b in node if b is not None)]
     if not alts:
         return b""
     body = alts[0] if len(alts) == 1 else b"(?:" + b"|".join(alts) + b")"

@@ -6,6 +6,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 from urllib.parse import urlparse
 
 import requests
@@ -68,15 +69,20 @@ def _http() -> requests.Session:
     return _session
 
 
+def _scan_counted(raw: BinaryIO, hour: HourScan, size: list[int]) -> None:
+    """Scan `raw`, leaving the compressed bytes read in size[0] (also when the scan fails)."""
+    src = Counted(raw)
+    try:
+        scan(src, hour)
+    finally:
+        size[0] = src.bytes
+
+
 def _local_scan(path: Path, hour: HourScan, size: list[int]) -> None:
     if not path.is_file():
         raise Missing(f"{path} does not exist")
     with path.open("rb") as fh:
-        src = Counted(fh)
-        try:
-            scan(src, hour)
-        finally:
-            size[0] = src.bytes
+        _scan_counted(fh, hour, size)
 
 
 def _http_scan(task: HourTask, hour: HourScan, size: list[int]) -> None:
@@ -89,11 +95,7 @@ def _http_scan(task: HourTask, hour: HourScan, size: list[int]) -> None:
             if r.status_code >= 400:
                 raise Failed(f"HTTP {r.status_code} for {task.url}")
             r.raw.decode_content = False  # the hour-file's gzip bytes, as served
-            src = Counted(r.raw)
-            try:
-                scan(src, hour)
-            finally:
-                size[0] = src.bytes
+            _scan_counted(r.raw, hour, size)
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
         raise Transient(f"{type(exc).__name__}: {exc}") from None
 
