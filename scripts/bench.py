@@ -3,6 +3,8 @@
 - clean build: `chipshock build` after removing every executed notebook and the HTML;
 - no-op build: `chipshock build` again with nothing changed;
 - chapter rerun: `chipshock run background` with a parameter changed each time;
+- command start-up: `chipshock --help`, `chipshock chapters` and `chipshock params developers`
+  against a bare `python -c pass` (median of 5 each);
 - data build: `chipshock data build` from data/raw (when the data layer and raw data exist);
 - each chapter's execution with its defaults (from the last clean build), and the robustness
   chapter's specification curve alone (default grid, both cores).
@@ -44,7 +46,24 @@ def chapter_rerun(i: int) -> float:
     return seconds
 
 
+def startup() -> None:
+    """Median of 5 wall-clock times of the quick commands, and of `python -c pass` for reference."""
+    commands = {"`python -c pass`": [sys.executable, "-c", "pass"],
+                "`chipshock --help`": [CHIPSHOCK, "--help"],
+                "`chipshock chapters`": [CHIPSHOCK, "chapters"],
+                "`chipshock params developers`": [CHIPSHOCK, "params", "developers"]}
+    medians = {name: statistics.median(timed(cmd) for _ in range(5)) for name, cmd in commands.items()}
+    base = medians["`python -c pass`"]
+    print("| command | median of 5 (s) | above `python -c pass` (s) |\n|---|---|---|")
+    for name, seconds in medians.items():
+        print(f"| {name} | {seconds:.3f} | {seconds - base:.3f} |")
+    print()
+
+
 def main() -> None:
+    startup()
+    if "--startup" in sys.argv:
+        return
     rows = [
         ("clean `make book` (after install)", [clean_build() for _ in range(RUNS)]),
         ("no-op `make book`", [timed([CHIPSHOCK, "build"]) for _ in range(RUNS)]),
@@ -69,8 +88,9 @@ def main() -> None:
 
 def curve_seconds() -> float:
     """Median of RUNS timings of the default specification curve (both cores)."""
-    from chipshock import curated
-    from chipshock import robustness as rb
+    from chipshock.chapters.robustness import analysis as rb
+    from chipshock.chapters.robustness import parameters as rbp
+    from chipshock.data import curated
     from chipshock.data.build import load
     from chipshock.paths import Project
 
@@ -79,7 +99,7 @@ def curve_seconds() -> float:
     seconds = []
     for _ in range(RUNS):
         t0 = time.perf_counter()
-        rb.specification_curve(*args, rb.PARAMS.defaults())
+        rb.specification_curve(*args, rbp.PARAMS.defaults())
         seconds.append(time.perf_counter() - t0)
     return statistics.median(seconds)
 

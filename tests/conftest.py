@@ -18,7 +18,7 @@ def project(tmp_path: Path) -> Project:
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """The whole book, executed and built strictly (-W -n) once for the session."""
-    from chipshock.book import build
+    from chipshock.pipeline.assemble import build
 
     proj = copy_project(tmp_path_factory.mktemp("book"))
     build(proj, log=lambda _msg: None)

@@ -8,9 +8,9 @@ import re
 import pandas as pd
 import pytest
 
-from chipshock import background as bg
-from chipshock import curated
-from chipshock.design import PAPER_SHOCKS
+from chipshock.chapters.background import analysis as bg
+from chipshock.data import curated
+from chipshock.data.paper import PAPER_SHOCKS
 from chipshock.errors import DataError
 from chipshock.paths import Project
 

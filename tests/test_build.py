@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from helpers import REPO, glued
 
-from chipshock.book import STAMP, build, run_variant
 from chipshock.cli import main
 from chipshock.errors import ExecutionError, UserError
-from chipshock.execute import execute
 from chipshock.paths import Project
-from chipshock.registry import CHAPTERS, get_chapter
+from chipshock.pipeline.assemble import STAMP, build, run_variant
+from chipshock.pipeline.execute import execute
+from chipshock.pipeline.registry import CHAPTERS, get_chapter
 
 pytestmark = pytest.mark.slow
 
@@ -137,7 +137,7 @@ def test_developers_without_an_estimable_shock_is_a_clear_error(project: Project
 
 
 def test_student_edition_has_exercises_but_no_solutions(built_book: Project) -> None:
-    from chipshock.book import SOLUTION, build_student
+    from chipshock.pipeline.assemble import SOLUTION, build_student
 
     index = build_student(built_book, log=lambda _m: None)
     html = index.parent

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from chipshock import cache
 from chipshock.errors import DataError
-from chipshock.execute import chapter_key, execute
 from chipshock.paths import Project
-from chipshock.registry import get_chapter
+from chipshock.pipeline import cache
+from chipshock.pipeline.execute import chapter_key, execute
+from chipshock.pipeline.registry import get_chapter
 
 CHAPTER = get_chapter("background")
 DEFAULTS = CHAPTER.params.to_plain(CHAPTER.params.defaults())
@@ -50,7 +50,8 @@ def test_code_change_is_a_miss(project: Project, tmp_path: Path, monkeypatch: py
     shutil.copytree(cache.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(cache, "PACKAGE_DIR", package)
     assert key(project) == before
-    (package / "background.py").write_text((package / "background.py").read_text() + "\n# edited\n")
+    module = package / "chapters" / "background" / "analysis.py"
+    module.write_text(module.read_text() + "\n# edited\n")
     assert key(project) != before
 
 

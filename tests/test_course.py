@@ -8,10 +8,10 @@ import pytest
 import yaml
 
 from chipshock.cli import main
-from chipshock.course import assign, menu, read_roster, write_assignments
 from chipshock.errors import ParamError, UserError
 from chipshock.params import read_params_file
-from chipshock.registry import get_chapter
+from chipshock.pipeline.registry import get_chapter
+from chipshock.teaching.assign import assign, menu, read_roster, write_assignments
 
 DEV = get_chapter("developers")
 

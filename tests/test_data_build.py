@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from data_fixtures import MIRROR, REPO, data_project
 
-from chipshock.cache import file_digest
 from chipshock.cli import main
+from chipshock.data.atomic import file_digest
 from chipshock.data.build import (
     CHECKSUMS,
     TABLES,

@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chipshock import developers as dv
-from chipshock import geography as geo
-from chipshock import panels
+from chipshock.chapters.developers import analysis as dv
+from chipshock.chapters.developers import parameters as dvp
+from chipshock.measures import geography as geo
+from chipshock.measures import panels, vocabulary
 
 T = pd.Timestamp
 
@@ -90,7 +91,7 @@ def test_squash_copies_are_dropped_only_when_the_pr_commits_exist() -> None:
 
 def test_bots_and_merges_are_never_counted() -> None:
     c = commits(is_bot=[True, False, False], is_merge=[False, True, False])
-    for unit in panels.UNITS:
+    for unit in vocabulary.UNITS:
         assert len(panels.select_commits(c, unit)) == 1
 
 
@@ -115,7 +116,7 @@ def test_a_shock_without_history_is_not_estimable() -> None:
     periods = pd.date_range("2023-01-02", periods=20, freq="W-MON")
     panel = pd.DataFrame([{"repo": f"r{i}", "period": t, "region": g, "commits": 100}
                           for i in range(6) for t in periods for g in ("CN", "US")])
-    p = dv.PARAMS.resolve({"shocks": "2023-02-06,2023-04-10", "window_weeks": "4", "min_pre_periods": "8"})
+    p = dvp.PARAMS.resolve({"shocks": "2023-02-06,2023-04-10", "window_weeks": "4", "min_pre_periods": "8"})
     ident = dv.identification(panel, dv.settings(p), p)
     assert ident["estimable"].tolist() == [False, True]
     assert "eligible repositories" in ident.loc["2023-02-06", "why not"]

@@ -13,14 +13,15 @@ import pandas as pd
 import pytest
 from helpers import REPO, glued
 
-from chipshock import diffusion as df
+from chipshock.chapters.diffusion import analysis as df
+from chipshock.chapters.diffusion import parameters as dfp
 from chipshock.data.build import load
 from chipshock.data.tables import hf_models
 from chipshock.errors import DataError, ParamError
-from chipshock.execute import execute
 from chipshock.params import read_params_file
 from chipshock.paths import Project
-from chipshock.registry import get_chapter
+from chipshock.pipeline.execute import execute
+from chipshock.pipeline.registry import get_chapter
 
 PROJECT = Project(REPO)
 
@@ -40,7 +41,7 @@ def llm_owners() -> pd.Series:
 
 def test_every_owner_of_the_llm_list_is_classified_with_a_reason(owners, llm_owners) -> None:
     assert df.unclassified_owners(llm_owners, owners) == []
-    assert set(owners["origin"]) <= set(df.OWNER_ORIGINS)
+    assert set(owners["origin"]) <= set(dfp.OWNER_ORIGINS)
     assert (owners["reason"].str.len() >= 8).all()
     unknown = owners[owners["origin"] == "unknown"]
     assert unknown["reason"].str.contains("not verified|not stated|no single|pseudonymous").all()
@@ -81,7 +82,7 @@ def test_owner_table_errors_name_the_problem(tmp_path: Path) -> None:
 def test_an_unlisted_owner_is_a_clear_error(owners) -> None:
     ranking = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"]), "item": [df.TOPIC],
                             "repo": ["nobody-knows/thing"], "rank": [1], "stars": [1], "forks": [1]})
-    p = df.PARAMS.resolve({})
+    p = dfp.PARAMS.resolve({})
     with pytest.raises(DataError, match="nobody-knows"):
         df.ranking_panel(ranking, owners, p)
 
@@ -275,7 +276,7 @@ def test_epoch_counts_joint_models_for_both_sides() -> None:
 ])
 def test_bad_parameters_are_clear_errors(overrides: dict[str, str], message: str) -> None:
     with pytest.raises(ParamError, match=message):
-        df.PARAMS.resolve(overrides)
+        dfp.PARAMS.resolve(overrides)
 
 
 # --------------------------------------------------------------------------- execution
@@ -293,7 +294,7 @@ def _check(got: dict) -> None:
     assert 0 <= got["pooled_p"] <= 1 and got["pooled_ci_low"] <= got["pooled_coef"] <= got["pooled_ci_high"]
     assert 0 <= got["cn_share_first"] <= 1 and 0 <= got["cn_share_last"] <= 1
     assert got["acc_flows"] <= got["acc_repo_days"] and got["n_estimable"] >= 1
-    by_origin = sum(got[f"owners_{o}"] for o in df.OWNER_ORIGINS)
+    by_origin = sum(got[f"owners_{o}"] for o in dfp.OWNER_ORIGINS)
     assert by_origin == got["n_owners"]
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from chipshock.notebook import parameters_cell, parameters_cell_source, read_source
-from chipshock.registry import CHAPTERS
+from chipshock.pipeline.notebook import parameters_cell, parameters_cell_source, read_source
+from chipshock.pipeline.registry import CHAPTERS
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from chipshock.background import PARAMS
+from chipshock.chapters.background.parameters import PARAMS
 from chipshock.errors import ParamError
 from chipshock.params import Param, ParamSpec, params_hash, read_params_file
 
@@ -92,7 +92,7 @@ def test_params_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("path", sorted((REPO / "params").glob("*.yml")), ids=lambda p: p.name)
 def test_shipped_parameter_sets_are_valid(path: Path) -> None:
-    from chipshock.registry import get_chapter
+    from chipshock.pipeline.registry import get_chapter
 
     get_chapter(path.name.split("-")[0]).params.resolve(read_params_file(path))
 

@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 from helpers import REPO, glued
 
-from chipshock import policy as po
+from chipshock.chapters.policy import analysis as po
+from chipshock.chapters.policy import parameters as pop
 from chipshock.errors import DataError, ParamError
-from chipshock.execute import execute
 from chipshock.paths import Project
-from chipshock.registry import get_chapter
+from chipshock.pipeline.execute import execute
+from chipshock.pipeline.registry import get_chapter
 
 MIRROR = REPO.parent / "shared" / "data"
 
@@ -43,16 +44,16 @@ def docs(rows: list[tuple[str, str, bool]]) -> pd.DataFrame:
     ],
 )
 def test_extra_dictionaries(name: str, hits: list[str], misses: list[str]) -> None:
-    d = po.EXTRA_DICTIONARIES[name]
+    d = pop.EXTRA_DICTIONARIES[name]
     assert all(d.matches(t) for t in hits), [t for t in hits if not d.matches(t)]
     assert not any(d.matches(t) for t in misses), [t for t in misses if d.matches(t)]
 
 
 def test_params_need_open_source_and_both_jurisdictions() -> None:
     with pytest.raises(ParamError, match="must include 'open_source'"):
-        po.PARAMS.resolve({"dictionaries": "ecosystem"})
+        pop.PARAMS.resolve({"dictionaries": "ecosystem"})
     with pytest.raises(ParamError, match=r"one U\.S\. and one Chinese level"):
-        po.PARAMS.resolve({"jurisdictions": "us_federal,us_state"})
+        pop.PARAMS.resolve({"jurisdictions": "us_federal,us_state"})
 
 
 def test_period_labels() -> None:

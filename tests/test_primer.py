@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from chipshock import primer as pm
+from chipshock.chapters.primer import analysis as pm
+from chipshock.chapters.primer import parameters as pmp
 
 FAST = {"replications": 40}
 
 
 @pytest.fixture(scope="module")
 def results() -> dict:
-    return pm.run_all(pm.PARAMS.resolve(FAST))
+    return pm.run_all(pmp.PARAMS.resolve(FAST))
 
 
 def covers(row, truth: float) -> bool:
@@ -20,7 +21,7 @@ def covers(row, truth: float) -> bool:
 
 
 def test_twfe_recovers_the_effect_and_the_naive_gap_does_not(results: dict) -> None:
-    truth = pm.PARAMS.defaults()["true_effect"]
+    truth = pmp.PARAMS.defaults()["true_effect"]
     assert covers(results["twfe"].table().loc["treat"], truth)
     assert abs(results["naive"] - truth) > 0.5  # the treated start higher: the naive gap is biased
 
@@ -34,7 +35,7 @@ def test_twfe_intervals_cover_the_truth_at_their_nominal_rate() -> None:
 
 
 def test_ppml_recovers_the_proportional_effect(results: dict) -> None:
-    assert covers(results["counts"].loc["PPML"], pm.PARAMS.defaults()["true_effect"])
+    assert covers(results["counts"].loc["PPML"], pmp.PARAMS.defaults()["true_effect"])
     assert results["zero_share"] > 0.2
 
 
@@ -46,7 +47,7 @@ def test_event_study_flags_the_simulated_pre_trend() -> None:
 
 def test_noisy_proxy_biases_toward_zero(results: dict) -> None:
     att = results["attenuation"]
-    truth = pm.PARAMS.defaults()["true_effect"]
+    truth = pmp.PARAMS.defaults()["true_effect"]
     assert covers(att.iloc[0], truth)
     assert abs(att.iloc[-1]["coef"]) < abs(att.iloc[0]["coef"])
 
@@ -67,6 +68,6 @@ def test_rejection_rates_are_rates(results: dict) -> None:
 
 
 def test_same_seed_same_numbers() -> None:
-    a = pm.run_all(pm.PARAMS.resolve({"replications": 20, "n_units": 20}))
-    b = pm.run_all(pm.PARAMS.resolve({"replications": 20, "n_units": 20}))
+    a = pm.run_all(pmp.PARAMS.resolve({"replications": 20, "n_units": 20}))
+    b = pm.run_all(pmp.PARAMS.resolve({"replications": 20, "n_units": 20}))
     assert a["twfe"].coef[0] == b["twfe"].coef[0] and a["few"] == b["few"]

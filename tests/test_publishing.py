@@ -11,11 +11,11 @@ import pytest
 import yaml
 from helpers import REPO
 
-from chipshock.book import PUBLISHED_BRANCH, published_config
 from chipshock.errors import UserError
 from chipshock.paths import Project
-from chipshock.publish import SETUP_TAG, publish, with_setup_cell
-from chipshock.registry import CHAPTERS
+from chipshock.pipeline.assemble import PUBLISHED_BRANCH, published_config
+from chipshock.pipeline.publish import SETUP_TAG, publish, with_setup_cell
+from chipshock.pipeline.registry import CHAPTERS
 
 
 def test_workflow_builds_prs_and_publishes_tags_with_make() -> None:
@@ -75,7 +75,7 @@ def test_publish_copies_tracked_files_and_notebooks(built_book: Project, tmp_pat
 @pytest.mark.slow
 def test_launch_buttons_point_at_published_notebooks(built_book: Project, monkeypatch: pytest.MonkeyPatch,
                                                     tmp_path: Path) -> None:
-    from chipshock.book import jupyter_book
+    from chipshock.pipeline.assemble import jupyter_book
 
     monkeypatch.setenv("CHIPSHOCK_REPOSITORY", "acme/book")
     jupyter_book(built_book.root, log=lambda _m: None)

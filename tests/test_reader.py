@@ -11,9 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from helpers import REPO
 
-from chipshock import provenance
 from chipshock.paths import Project
-from chipshock.registry import CHAPTERS
+from chipshock.pipeline import provenance
+from chipshock.pipeline.registry import CHAPTERS
 
 pytestmark = pytest.mark.slow
 

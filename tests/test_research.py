@@ -11,19 +11,20 @@ import pytest
 from helpers import REPO, glued
 from scipy import stats
 
-from chipshock import research as rs
+from chipshock.chapters.research import analysis as rs
+from chipshock.chapters.research import parameters as rsp
 from chipshock.data.build import load
 from chipshock.errors import DataError, ParamError
-from chipshock.execute import execute
 from chipshock.params import read_params_file
 from chipshock.paths import Project
-from chipshock.registry import get_chapter
+from chipshock.pipeline.execute import execute
+from chipshock.pipeline.registry import get_chapter
 
 
 def _papers(rows: list[dict]) -> pd.DataFrame:
     base = {"venue": "colm", "year": 2024, "paper_id": "x", "title": "t", "n_authors": 1, "countries": "",
             "has_abstract": True, "us_company_author": False, "org_names": "", "org_domains": ""}
-    base |= {f"mentions_{f}": False for f in rs.FAMILIES}
+    base |= {f"mentions_{f}": False for f in rsp.FAMILIES}
     return pd.DataFrame([{**base, "paper_id": str(i), **r} for i, r in enumerate(rows)])
 
 
@@ -38,14 +39,14 @@ def test_select_groups_companies_and_family_names():
         {"mentions_mistral": True, "year": 2023},
         {"venue": "naacl", "mentions_deepseek": True},
     ])
-    p = rs.PARAMS.resolve({"years": "2024,2025", "venues": "colm"})
+    p = rsp.PARAMS.resolve({"years": "2024,2025", "venues": "colm"})
     out = rs.select(papers, COMPANIES, p)
     assert len(out) == 2
     assert out["CN"].tolist() == [True, False] and out["US_open"].tolist() == [True, False]
     assert out["US_closed"].tolist() == [False, True]
     assert out["companies"].tolist() == ["Google", "Meta"]
     assert out.loc[0, "families_named"] == "Qwen/QwQ, Llama"
-    narrow = rs.select(papers, COMPANIES, rs.PARAMS.resolve({"families": "deepseek,llama"}))
+    narrow = rs.select(papers, COMPANIES, rsp.PARAMS.resolve({"families": "deepseek,llama"}))
     assert not narrow.loc[0, "CN"]  # qwen not among the chosen families
 
 
@@ -57,7 +58,7 @@ def test_newcombe_interval_and_fisher_test():
     assert round(lo, 4) == 0.0524 and round(hi, 4) == 0.3339
     papers = _papers([{"mentions_qwen": i < 1} for i in range(10)]
                      + [{"year": 2025, "mentions_qwen": i < 6} for i in range(10)])
-    p = rs.PARAMS.resolve({})
+    p = rsp.PARAMS.resolve({})
     c = rs.compare_years(rs.select(papers, COMPANIES, p), "colm", [2023, 2024, 2025], "CN")
     assert (c["k0"], c["n0"], c["k1"], c["n1"]) == (1, 10, 6, 10)
     assert math.isclose(c["fisher_p"], stats.fisher_exact([[6, 4], [1, 9]]).pvalue)
@@ -70,7 +71,7 @@ def test_us_company_use_and_list():
         {"mentions_qwen": True, "title": "A"},
         {"mentions_llama": True, "org_names": "Meta AI"},
     ])
-    sel = rs.select(papers, COMPANIES, rs.PARAMS.resolve({}))
+    sel = rs.select(papers, COMPANIES, rsp.PARAMS.resolve({}))
     use = rs.us_company_use(sel)
     assert (use["n_company"], use["n_cn"], use["n_both"], use["n_company_usopen"]) == (2, 2, 1, 1)
     assert use["share_of_cn"] == 0.5
@@ -85,9 +86,9 @@ def test_us_company_use_and_list():
 
 def test_family_table_respects_min_mentions():
     papers = _papers([{"mentions_qwen": True}] * 3 + [{"mentions_yi": True}])
-    sel = rs.select(papers, COMPANIES, rs.PARAMS.resolve({}))
-    assert rs.family_table(sel, list(rs.FAMILIES), 2).index.tolist() == ["Qwen/QwQ"]
-    assert rs.family_table(sel, list(rs.FAMILIES), 1)["papers"].to_dict() == {"Qwen/QwQ": 3, "Yi": 1}
+    sel = rs.select(papers, COMPANIES, rsp.PARAMS.resolve({}))
+    assert rs.family_table(sel, list(rsp.FAMILIES), 2).index.tolist() == ["Qwen/QwQ"]
+    assert rs.family_table(sel, list(rsp.FAMILIES), 1)["papers"].to_dict() == {"Qwen/QwQ": 3, "Yi": 1}
 
 
 def test_cset_check_on_the_committed_table():
@@ -102,14 +103,14 @@ def test_cset_check_on_the_committed_table():
 
 def test_org_flags():
     papers = _papers([{"countries": "China;United States", "org_domains": "alibaba-inc.com;mit.edu"}])
-    sel = rs.select(papers, COMPANIES, rs.PARAMS.resolve({}))
+    sel = rs.select(papers, COMPANIES, rsp.PARAMS.resolve({}))
     flags = rs.org_flags(sel).iloc[0]
     assert flags["China author"] and flags["U.S. author"] and flags["Chinese-company author"]
     assert flags["university author (edu domain)"] and not flags["U.S.-company author"]
 
 
 def test_patent_fixture_runs_offline():
-    result = rs.patent_fixture_counts(list(rs.FAMILIES))
+    result = rs.patent_fixture_counts(list(rsp.FAMILIES))
     assert result.totals["documents_scanned"].sum() == 7
 
 
@@ -129,7 +130,7 @@ def test_patent_fixture_runs_offline():
 ])
 def test_bad_parameters_are_clear_errors(overrides, message):
     with pytest.raises(ParamError, match=message):
-        rs.PARAMS.resolve(overrides)
+        rsp.PARAMS.resolve(overrides)
 
 
 def test_company_table_errors(tmp_path):

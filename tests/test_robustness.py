@@ -6,16 +6,18 @@ import pandas as pd
 import pytest
 from helpers import REPO, glued
 
-from chipshock import curated
-from chipshock import developers as dv
-from chipshock import robustness as rb
+from chipshock.chapters.developers import analysis as dv
+from chipshock.chapters.developers import parameters as dvp
+from chipshock.chapters.robustness import analysis as rb
+from chipshock.chapters.robustness import parameters as rbp
+from chipshock.data import curated
 from chipshock.data.build import load
-from chipshock.execute import execute
 from chipshock.params import read_params_file
 from chipshock.paths import Project
-from chipshock.registry import get_chapter
+from chipshock.pipeline.execute import execute
+from chipshock.pipeline.registry import get_chapter
 
-SMALL = rb.PARAMS.resolve(read_params_file(REPO / "params/robustness-small.yml"))
+SMALL = rbp.PARAMS.resolve(read_params_file(REPO / "params/robustness-small.yml"))
 
 
 @pytest.fixture(scope="module")
@@ -26,16 +28,16 @@ def data() -> dict[str, pd.DataFrame]:
 
 
 def test_grid_is_the_product_of_the_choices() -> None:
-    assert len(rb.grid(rb.PARAMS.defaults())) == 3 * 2 * 3 * 2 * 2 * 3 * 2 * 3
+    assert len(rb.grid(rbp.PARAMS.defaults())) == 3 * 2 * 3 * 2 * 2 * 3 * 2 * 3
     assert len(rb.grid(SMALL)) == 2 * 2 * 2
     assert list(rb.grid(SMALL).columns) == list(rb.DIMENSIONS)
 
 
 def test_spec_params_map_a_row_to_the_developers_parameters() -> None:
     row = rb.grid(SMALL).iloc[-1].to_dict()
-    p = rb.spec_params(dv.PARAMS.defaults(), row)
+    p = rb.spec_params(dvp.PARAMS.defaults(), row)
     assert p["repo_groups"] == ["A", "B", "C"] and len(p["shocks"]) in (2, 4)
-    dv.PARAMS.resolve({k: v for k, v in p.items() if k in dv.PARAMS.names()})
+    dvp.PARAMS.resolve({k: v for k, v in p.items() if k in dvp.PARAMS.names()})
 
 
 def test_curve_is_deterministic_and_parallel_equals_serial(data: dict) -> None:
@@ -66,14 +68,14 @@ def test_placebo_rank_counts_the_real_estimate() -> None:
 
 
 def test_leave_one_out_drops_each_repository_once(data: dict) -> None:
-    base = dv.PARAMS.resolve({"repo_groups": "A"})
+    base = dvp.PARAMS.resolve({"repo_groups": "A"})
     panel = dv.make_panel(dv.classified_commits(data["commits"], data["repos"], base), data["releases"], base)
     loo = rb.leave_one_out(panel, data["repos"], base, "repo")
     assert loo["left_out"].is_unique and loo["coef"].notna().all()
     logo = rb.leave_one_out(dv.make_panel(dv.classified_commits(data["commits"], data["repos"],
-                                                                 dv.PARAMS.defaults()),
-                                          data["releases"], dv.PARAMS.defaults()),
-                            data["repos"], dv.PARAMS.defaults(), "group")
+                                                                 dvp.PARAMS.defaults()),
+                                          data["releases"], dvp.PARAMS.defaults()),
+                            data["repos"], dvp.PARAMS.defaults(), "group")
     assert logo["left_out"].tolist() == ["A", "B", "C"]
 
 

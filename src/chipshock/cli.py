@@ -10,7 +10,7 @@ from chipshock.data.cli import add_data_parser
 from chipshock.errors import ExecutionError, UserError
 from chipshock.params import merge_overrides, read_params_file
 from chipshock.paths import find_project
-from chipshock.registry import CHAPTERS, get_chapter
+from chipshock.pipeline.registry import CHAPTERS, get_chapter
 
 
 def _cmd_chapters(args: argparse.Namespace) -> int:
@@ -23,7 +23,7 @@ def _cmd_chapters(args: argparse.Namespace) -> int:
 def _cmd_params(args: argparse.Namespace) -> int:
     chapter = get_chapter(args.chapter)
     if args.cell:
-        from chipshock.notebook import parameters_cell_source
+        from chipshock.pipeline.notebook import parameters_cell_source
 
         print(parameters_cell_source(chapter.id, chapter.params))
         return 0
@@ -38,7 +38,7 @@ def _cmd_params(args: argparse.Namespace) -> int:
 def _cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from chipshock.book import run_variant
+    from chipshock.pipeline.assemble import run_variant
 
     chapter = get_chapter(args.chapter)
     file_values = read_params_file(Path(args.file)) if args.file else {}
@@ -50,7 +50,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from chipshock.book import build, build_student
+    from chipshock.pipeline.assemble import build, build_student
 
     index = build_student(find_project()) if args.student else build(find_project(), force=args.force)
     print(index)
@@ -60,7 +60,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_assign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from chipshock.course import assign, read_roster, write_assignments
+    from chipshock.teaching.assign import assign, read_roster, write_assignments
 
     chapter = get_chapter(args.chapter)
     vary = [v.strip() for v in args.vary.split(",") if v.strip()]
@@ -76,7 +76,7 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 def _cmd_publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from chipshock.publish import publish
+    from chipshock.pipeline.publish import publish
 
     written = publish(find_project(), Path(args.out).resolve(), args.repository)
     print(f"{len(written)} executed notebooks published into {args.out}")

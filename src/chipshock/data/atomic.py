@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -42,3 +43,12 @@ def write_if_changed(dest: Path, text: str) -> Path:
     if not dest.is_file() or dest.read_text(encoding="utf-8") != text:
         write_text(dest, text)
     return dest
+
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, streamed."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

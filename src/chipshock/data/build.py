@@ -15,8 +15,8 @@ import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
-from chipshock.cache import file_digest
 from chipshock.data import BUILD_FIX, FETCH_FIX
+from chipshock.data.atomic import file_digest
 from chipshock.data.dictionaries import MODEL_FAMILIES, POLICY_DICTIONARIES
 from chipshock.data.fetch import require_raw
 from chipshock.data.sources import raw_dir

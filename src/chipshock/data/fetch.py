@@ -10,9 +10,8 @@ from pathlib import Path
 import requests
 from tqdm import tqdm
 
-from chipshock.cache import file_digest
 from chipshock.data import FETCH_FIX
-from chipshock.data.atomic import atomic_path
+from chipshock.data.atomic import atomic_path, file_digest
 from chipshock.data.sources import RawFile, load_sources, raw_dir, select
 from chipshock.errors import DataError
 from chipshock.paths import Project

@@ -159,7 +159,7 @@ def _span_grid(spans: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_region_panel(df: pd.DataFrame, event_type: str = "ForkEvent", cutoff: int = 17) -> pd.DataFrame:
-    """Repo × week × region panel of one event type, in chipshock.panels.build_panel's shape.
+    """Repo × week × region panel of one event type, in chipshock.measures.panels.build_panel's shape.
 
     region is "CN" for events before `cutoff`:00 UTC and "US" from then on (the paper's split).
     Columns repo, period (Monday), region, events, actors; every week of each repo's observed span

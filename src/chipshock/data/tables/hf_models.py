@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from chipshock.curated import read_checked_csv
+from chipshock.data.curated import read_checked_csv
 from chipshock.data.tables._common import DAY, col, iter_jsonl, span
 from chipshock.errors import DataError
 

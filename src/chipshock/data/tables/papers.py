@@ -8,47 +8,14 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from chipshock.curated import read_checked_csv
+from chipshock.data.catalog import PAPER_FILES as FILES
+from chipshock.data.catalog import US_COMPANIES
+from chipshock.data.curated import read_checked_csv
 from chipshock.data.dictionaries import FAMILY_ORIGIN, MODEL_FAMILIES
 from chipshock.data.tables._common import col, read_json_gz
 
 NAME = "papers"
-FILES = (
-    "3dv/3dv2025",
-    "acml/acml2023",
-    "acml/acml2024",
-    "acmmm/acmmm2024",
-    "aistats/aistats2023",
-    "aistats/aistats2024",
-    "aistats/aistats2025",
-    "alt/alt2025",
-    "automl/automl2023",
-    "automl/automl2024",
-    "coling/coling2025",
-    "colm/colm2024",
-    "colm/colm2025",
-    "colt/colt2023",
-    "colt/colt2024",
-    "corl/corl2023",
-    "corl/corl2024",
-    "corl/corl2025",
-    "icra/icra2023",
-    "ijcai/ijcai2023",
-    "ijcai/ijcai2024",
-    "iros/iros2023",
-    "naacl/naacl2024",
-    "rss/rss2023",
-    "rss/rss2024",
-    "rss/rss2025",
-    "uai/uai2023",
-    "uai/uai2024",
-    "wacv/wacv2023",
-    "wacv/wacv2024",
-    "wacv/wacv2025",
-    "www/www2025",
-)
 RAW = tuple(f"papers/paperlists/{f}.json.gz" for f in FILES)
-US_COMPANIES = "data/curated/us_companies.csv"
 DESCRIPTION = (
     "accepted papers of 18 smaller AI venues, 2023-2025: countries, organisations, U.S.-company authors, "
     "model mentions"

@@ -9,19 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import chipshock
+from chipshock.data.atomic import file_digest
 from chipshock.errors import DataError
 from chipshock.paths import Project
 
 PACKAGE_DIR = Path(chipshock.__file__).resolve().parent
-
-
-def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes, streamed."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def tree_digest(paths: Iterable[Path], base: Path) -> str:

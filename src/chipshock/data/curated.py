@@ -7,21 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from chipshock.data.catalog import EVENT_KINDS, MODEL_RELEASES, POLICY_EVENTS, STANCES
 from chipshock.errors import DataError
 from chipshock.paths import Project
-
-EVENT_KINDS = (
-    "export_control",
-    "industrial_policy",
-    "ai_strategy",
-    "open_source_policy",
-    "regulation",
-    "standards",
-)
-STANCES = ("supports", "mentions", "exempts_open", "none")
-
-POLICY_EVENTS = "data/curated/policy_events.csv"
-MODEL_RELEASES = "data/curated/model_releases.csv"
 
 _URL = pa.Check.str_matches(r"^https?://\S+$")
 

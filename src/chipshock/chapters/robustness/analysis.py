@@ -12,44 +12,16 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from chipshock import developers as dv
-from chipshock import geography, panels
+from chipshock.chapters.developers import analysis as dv
+from chipshock.chapters.developers.parameters import PARAMS as DEVELOPERS_PARAMS
+from chipshock.chapters.robustness.parameters import SHOCK_SETS
 from chipshock.charts import PALETTE
-from chipshock.design import PAPER_SHOCKS
+from chipshock.data.paper import PAPER_SHOCKS
 from chipshock.econometrics import did as D
 from chipshock.errors import UserError
-from chipshock.params import Param, ParamSpec
 
-SHOCK_SETS = {
-    "all": list(PAPER_SHOCKS),
-    "2022": list(PAPER_SHOCKS[:2]),
-    "2023-2024": list(PAPER_SHOCKS[2:]),
-    "bis": list(PAPER_SHOCKS[1:]),
-}
-GROUP_SETS = ("ABC", "AB", "AC", "BC", "A", "B", "C")
 DIMENSIONS = ("geo_proxy", "unit", "outcome", "period", "window_weeks", "estimator", "repo_groups",
               "shock_set")
-INPUTS = dv.INPUTS
-
-PARAMS = ParamSpec(params=(
-    Param("geo_proxies", "list[str]", ["tz", "tz_email", "hour"], "geography proxies in the curve",
-          choices=geography.GEO_PROXIES),
-    Param("units", "list[str]", list(panels.UNITS), "counting units in the curve", choices=panels.UNITS),
-    Param("outcomes", "list[str]", list(panels.OUTCOMES), "outcomes in the curve", choices=panels.OUTCOMES),
-    Param("periods", "list[str]", list(panels.PERIODS), "panel periods in the curve", choices=panels.PERIODS),
-    Param("windows", "list[int]", [13, 26], "windows (weeks either side) in the curve", min=4, max=104),
-    Param("estimators", "list[str]", list(dv.ESTIMATOR_LABELS), "estimators in the curve",
-          choices=tuple(dv.ESTIMATOR_LABELS)),
-    Param("repo_group_sets", "list[str]", ["ABC", "AB"],
-          "repository groups in the curve (A China-origin, B U.S.-origin, C shared)", choices=GROUP_SETS),
-    Param("shock_sets", "list[str]", ["all", "2022", "2023-2024"],
-          "shock sets in the curve: all four, the 2022 pair, the 2023-2024 pair, the three BIS rules",
-          choices=tuple(SHOCK_SETS)),
-    Param("n_placebo", "int", 200, "placebo shock dates drawn for the permutation distribution",
-          min=10, max=2000),
-    Param("seed", "int", 20260601, "random seed of the placebo draw", min=0, max=2**31 - 1),
-    Param("workers", "int", 2, "processes used for the curve", min=1, max=8),
-))
 
 
 def grid(p: dict[str, Any]) -> pd.DataFrame:
@@ -110,7 +82,7 @@ def specification_curve(commits: pd.DataFrame, repos: pd.DataFrame, releases: pd
                         p: dict[str, Any]) -> pd.DataFrame:
     """Estimate every specification of the grid; rows sorted by t statistic (ties by spec)."""
     _DATA.update(commits=commits, repos=repos, releases=releases)
-    base = dv.PARAMS.defaults()
+    base = DEVELOPERS_PARAMS.defaults()
     jobs = [(key, specs, base) for key, specs in _chunks(grid(p))]
     if p["workers"] > 1 and len(jobs) > 1:
         with multiprocessing.get_context("fork").Pool(min(p["workers"], len(jobs))) as pool:

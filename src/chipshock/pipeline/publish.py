@@ -15,10 +15,10 @@ from pathlib import Path
 
 import nbformat
 
-from chipshock.book import PUBLISHED_BRANCH
 from chipshock.errors import UserError
 from chipshock.paths import Project
-from chipshock.registry import CHAPTERS
+from chipshock.pipeline.assemble import PUBLISHED_BRANCH
+from chipshock.pipeline.registry import CHAPTERS
 
 SETUP_TAG = "chipshock-setup"
 SETUP = '''# Setup for Colab (added when the book is published; does nothing where chipshock is installed).

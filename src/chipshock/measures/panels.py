@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-UNITS = ("work", "merged")
-OUTCOMES = ("commits", "active_authors", "new_authors")
-PERIODS = ("week", "month")
+from chipshock.measures.vocabulary import OUTCOMES, PERIODS, UNITS
 
 
 def squash_copies(commits: pd.DataFrame) -> pd.Series:

@@ -16,12 +16,12 @@ from typing import Any
 
 import yaml
 
-from chipshock import cache
 from chipshock.errors import ExecutionError, UserError
-from chipshock.execute import chapter_key, execute, is_fresh
 from chipshock.params import params_hash
 from chipshock.paths import Project
-from chipshock.registry import CHAPTERS, Chapter
+from chipshock.pipeline import cache
+from chipshock.pipeline.execute import chapter_key, execute, is_fresh
+from chipshock.pipeline.registry import CHAPTERS, Chapter
 
 SOLUTION = re.compile(r"^:::\{admonition\} Solution[^\n]*\n.*?^:::[ \t]*\n?", re.S | re.M)
 STUDENT_COPY = ("book", "computation", "notebooks", "_static", "_vendor", "_config.yml", "_toc.yml",
@@ -99,8 +99,8 @@ def execute_all(project: Project, log: Log = _say) -> dict[str, float]:
 
 def write_generated_pages(project: Project) -> None:
     """Pages made from the book itself: figures and tables, and the reproducibility report."""
-    from chipshock.provenance import write_figures_page
-    from chipshock.reproducibility import write_report
+    from chipshock.pipeline.provenance import write_figures_page
+    from chipshock.pipeline.reproducibility import write_report
 
     write_figures_page(project)
     write_report(project)

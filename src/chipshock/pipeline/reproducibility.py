@@ -9,10 +9,10 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from chipshock import cache
 from chipshock.data.atomic import write_if_changed
 from chipshock.paths import Project
-from chipshock.registry import CHAPTERS
+from chipshock.pipeline import cache
+from chipshock.pipeline.registry import CHAPTERS
 
 PACKAGES = ("jupyter-book", "sphinx", "myst-nb", "papermill", "jupytext", "pandas", "numpy", "scipy",
             "statsmodels", "altair", "pyarrow", "pandera", "pyfixest")

@@ -15,7 +15,7 @@ import yaml
 
 from chipshock.errors import ParamError, UserError
 from chipshock.params import Param, ParamSpec
-from chipshock.registry import Chapter
+from chipshock.pipeline.registry import Chapter
 
 
 def read_roster(path: Path) -> list[str]:

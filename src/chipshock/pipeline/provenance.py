@@ -23,7 +23,7 @@ from pathlib import Path
 
 from chipshock.data.atomic import write_if_changed
 from chipshock.paths import Project
-from chipshock.registry import CHAPTERS, Chapter
+from chipshock.pipeline.registry import CHAPTERS, Chapter
 
 ITEM = re.compile(
     r"^\((?P<label>(?:fig|tab)-[\w-]+)\)=\n"

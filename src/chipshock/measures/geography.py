@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-REGIONS = ("CN", "US", "other", "unknown")
-GEO_PROXIES = ("tz", "tz_email", "hour", "tz_author", "tz_email_author", "hour_author")
+from chipshock.measures.vocabulary import GEO_PROXIES
+
 CHINA_TZ = 480                 # UTC+08:00
 US_TZ = (-600, -240)           # UTC-10:00 (Hawaii) to UTC-04:00 (Eastern daylight time)
 CN_DOMAIN_CLASSES = ("cn_company", "cn_edu", "cn_other", "cn_webmail")

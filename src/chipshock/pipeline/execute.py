@@ -14,11 +14,11 @@ from typing import Any
 import nbformat
 import papermill
 
-from chipshock import cache
 from chipshock.errors import ExecutionError, UserError, user_error_names
-from chipshock.notebook import read_source, with_declared_parameters
 from chipshock.paths import ROOT_ENV, Project
-from chipshock.registry import Chapter
+from chipshock.pipeline import cache
+from chipshock.pipeline.notebook import read_source, with_declared_parameters
+from chipshock.pipeline.registry import Chapter
 
 
 @contextlib.contextmanager

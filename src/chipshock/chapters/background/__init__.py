@@ -1,0 +1,1 @@
+"""Chapter `background`: `parameters` declares what it takes (light, no pandas); `analysis` computes."""

@@ -1,0 +1,1 @@
+"""Chapter `developers`: `parameters` declares what it takes (light, no pandas); `analysis` computes."""

@@ -1,0 +1,1 @@
+"""Chapter `diffusion`: `parameters` declares what it takes (light, no pandas); `analysis` computes."""

@@ -1,0 +1,1 @@
+"""Chapter `policy`: `parameters` declares what it takes (light, no pandas); `analysis` computes."""

@@ -1,0 +1,1 @@
+"""Chapter `primer`: `parameters` declares what it takes (light, no pandas); `analysis` computes."""

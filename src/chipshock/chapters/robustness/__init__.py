@@ -1,0 +1,1 @@
+"""Chapter `robustness`: `parameters` declares what it takes (light, no pandas); `analysis` computes."""

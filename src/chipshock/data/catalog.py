@@ -1,0 +1,53 @@
+"""Names of the curated tables and the codes they use: no pandas, so parameter declarations can read them."""
+
+from __future__ import annotations
+
+EVENT_KINDS = (
+    "export_control",
+    "industrial_policy",
+    "ai_strategy",
+    "open_source_policy",
+    "regulation",
+    "standards",
+)
+STANCES = ("supports", "mentions", "exempts_open", "none")
+
+POLICY_EVENTS = "data/curated/policy_events.csv"
+MODEL_RELEASES = "data/curated/model_releases.csv"
+REPO_OWNER_ORIGIN = "data/curated/repo_owner_origin.csv"
+US_COMPANIES = "data/curated/us_companies.csv"
+
+PAPER_FILES = (
+    "3dv/3dv2025",
+    "acml/acml2023",
+    "acml/acml2024",
+    "acmmm/acmmm2024",
+    "aistats/aistats2023",
+    "aistats/aistats2024",
+    "aistats/aistats2025",
+    "alt/alt2025",
+    "automl/automl2023",
+    "automl/automl2024",
+    "coling/coling2025",
+    "colm/colm2024",
+    "colm/colm2025",
+    "colt/colt2023",
+    "colt/colt2024",
+    "corl/corl2023",
+    "corl/corl2024",
+    "corl/corl2025",
+    "icra/icra2023",
+    "ijcai/ijcai2023",
+    "ijcai/ijcai2024",
+    "iros/iros2023",
+    "naacl/naacl2024",
+    "rss/rss2023",
+    "rss/rss2024",
+    "rss/rss2025",
+    "uai/uai2023",
+    "uai/uai2024",
+    "wacv/wacv2023",
+    "wacv/wacv2024",
+    "wacv/wacv2025",
+    "www/www2025",
+)
