@@ -11,6 +11,9 @@ from chipshock.params import Param, ParamSpec
 
 FULLTEXT = "data/raw/policy/agora/fulltext.jsonl.gz"
 LEVELS = ("us_federal", "us_state", "us_local", "cn_central", "cn_provincial")
+LABELS = "data/curated/open_source_labels.csv"  # hand-labelled passages of the open_source dictionary
+FAMILIES = "data/curated/policy_families.csv"  # translations, drafts and versions of one document
+DATES = "data/curated/policy_dates.csv"  # checked dates of the Chinese AGORA documents
 
 
 EXTRA_DICTIONARIES: dict[str, Dictionary] = {
@@ -35,7 +38,8 @@ EXTRA_DICTIONARIES: dict[str, Dictionary] = {
 
 
 ALL_DICTIONARIES = (*POLICY_DICTIONARIES, *EXTRA_DICTIONARIES)
-INPUTS = ("data/processed/policy_documents.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS)
+INPUTS = ("data/processed/policy_documents.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS, LABELS,
+          FAMILIES, DATES)
 
 
 def _check(values: dict[str, Any]) -> str | None:
