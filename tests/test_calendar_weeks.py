@@ -93,6 +93,13 @@ def test_holiday_table_around_a_shock() -> None:
     assert set(table["shock"]) == {"2022-10-07"}
 
 
+def test_holiday_table_without_holidays_in_a_window() -> None:
+    # 11 July - 29 August 2022: no weekday holiday in China or the U.S. (4 July, 5 September outside)
+    assert C.holiday_table([pd.Timestamp("2022-08-09")], window=4).empty
+    both = C.holiday_table([pd.Timestamp("2022-08-09"), pd.Timestamp("2022-10-07")], window=4)
+    assert set(both["shock"]) == {"2022-10-07"} and both["week"].notna().all()
+
+
 def test_monthly_panels_are_refused() -> None:
     with pytest.raises(ValueError, match="weekly"):
         C.add_holiday_indicators(pd.DataFrame({"period": [], "region": []}), D.Design(freq="M"))

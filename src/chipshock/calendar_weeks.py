@@ -90,8 +90,8 @@ def holiday_table(shocks: Sequence[pd.Timestamp], window: int,
         years = range(at.year - 1 - window // 52, at.year + 2 + window // 52)
         for country in countries:
             weeks = holiday_weeks(country, years, weekdays_only)
-            rel = (weeks["week"] - at).dt.days // 7
-            inside = weeks[(rel >= -window) & (rel < window)].assign(rel=rel)
+            weeks["rel"] = (weeks["week"] - at).dt.days // 7
+            inside = weeks[(weeks["rel"] >= -window) & (weeks["rel"] < window)]
             rows.append(inside.assign(shock=pd.Timestamp(shock).strftime("%Y-%m-%d"), country=country))
     out = pd.concat(rows, ignore_index=True)
     out["side"] = out["rel"].map(lambda r: "after" if r >= 0 else "before")
