@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chipshock import calendar_weeks as C
+from chipshock.measures import calendar_weeks as C
 from chipshock.econometrics import did as D
 from chipshock.econometrics import regions as R
 

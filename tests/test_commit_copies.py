@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from chipshock import commit_copies as CC
+from chipshock.measures import commit_copies as CC
 
 T0 = pd.Timestamp("2023-05-01 10:00:00", tz="UTC")
 T1 = pd.Timestamp("2023-05-01 10:00:01", tz="UTC")
