@@ -20,6 +20,7 @@ import pandas as pd
 import pandera.pandas as pa
 import statsmodels.formula.api as smf
 from scipy import stats
+from scipy.special import gammaln
 from statsmodels.stats.proportion import proportion_confint
 
 from chipshock.chapters.policy.parameters import DATES, EXTRA_DICTIONARIES, FAMILIES, FULLTEXT
@@ -35,10 +36,11 @@ GROUPS = {"us_federal": "US federal", "us_state": "US state and local", "us_loca
           "cn_central": "CN central", "cn_provincial": "CN provincial"}
 ALPHA = 0.05
 POWER = 0.8
+RELATIONS = ["draft", "final", "translation", "version", "reintroduction"]
 
 FAMILIES_SCHEMA = pa.DataFrameSchema(
     {"agora_id": pa.Column(int, coerce=True, unique=True), "family": pa.Column(str),
-     "relation": pa.Column(str, pa.Check.isin(["draft", "final", "translation", "version", "reintroduction"])),
+     "relation": pa.Column(str, pa.Check.isin(RELATIONS)),
      "reason": pa.Column(str)}, strict=True)
 _DAY = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
 DATES_SCHEMA = pa.DataFrameSchema(
@@ -183,16 +185,28 @@ def agreement_word(n_share: int, n_intensity: int, n: int) -> str:
 
 # ------------------------------------------------------------------------------------------ tests
 
+def _log_comb(n: int, k: np.ndarray) -> np.ndarray:
+    return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+
+
+def _binom_pmf(n: int, p: float) -> np.ndarray:
+    k = np.arange(n + 1)
+    if p <= 0 or p >= 1:
+        return (k == (0 if p <= 0 else n)).astype(float)
+    return np.exp(_log_comb(n, k) + k * np.log(p) + (n - k) * np.log1p(-p))
+
+
 def _fisher_rejects(n_b: int, n_a: int, alpha: float) -> np.ndarray:
-    """Boolean (n_b+1, n_a+1): does Fisher's two-sided exact test reject for x of n_b and y of n_a?"""
+    """Boolean (n_b+1, n_a+1): does Fisher's two-sided exact test reject for x of n_b and y of n_a?
+    (The p-value sums the tables of the same margins no more likely than the observed, with scipy's
+    relative tolerance of 1e-7.)"""
     reject = np.zeros((n_b + 1, n_a + 1), dtype=bool)
     total = n_b + n_a
     for t in range(total + 1):
         xs = np.arange(max(0, t - n_a), min(n_b, t) + 1)
-        pmf = stats.hypergeom.pmf(xs, total, n_b, t)
+        pmf = np.exp(_log_comb(n_b, xs) + _log_comb(n_a, t - xs) - _log_comb(total, np.array(t)))
         order = np.sort(pmf)
-        cum = np.cumsum(order)
-        p = cum[np.searchsorted(order, pmf * (1 + 1e-7), side="right") - 1]
+        p = np.cumsum(order)[np.searchsorted(order, pmf * (1 + 1e-7), side="right") - 1]
         reject[xs, t - xs] = p <= alpha
     return reject
 
@@ -201,9 +215,7 @@ def fisher_power(p0: float, p1: float, n_b: int, n_a: int, alpha: float = ALPHA,
                  reject: np.ndarray | None = None) -> float:
     """Exact power of Fisher's two-sided test when the shares are p0 before and p1 after."""
     r = _fisher_rejects(n_b, n_a, alpha) if reject is None else reject
-    pb = stats.binom.pmf(np.arange(n_b + 1), n_b, p0)
-    pa_ = stats.binom.pmf(np.arange(n_a + 1), n_a, p1)
-    return float(pb @ r @ pa_)
+    return float(_binom_pmf(n_b, p0) @ r @ _binom_pmf(n_a, p1))
 
 
 def detectable_share(p0: float, n_b: int, n_a: int, alpha: float = ALPHA, power: float = POWER) -> float:
@@ -215,7 +227,7 @@ def detectable_share(p0: float, n_b: int, n_a: int, alpha: float = ALPHA, power:
     if fisher_power(p0, 1.0, n_b, n_a, alpha, r) < power:
         return float("nan")
     lo, hi = p0, 1.0
-    for _ in range(30):
+    for _ in range(20):
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if fisher_power(p0, mid, n_b, n_a, alpha, r) < power else (lo, mid)
     return hi
@@ -262,6 +274,55 @@ def compare(u: pd.DataFrame, after: pd.Series, name: str, size: str = "word_coun
             "per_10k_before": b["per_10k"], "per_10k_after": a["per_10k"], "permutation_p": perm,
             "share_change": share_word,
             "intensity_change": change_word(b["per_10k"], a["per_10k"], perm)}
+
+
+def holm(p: pd.Series) -> pd.Series:
+    """Holm-adjusted p-values (NaN stays NaN and is not counted among the tests)."""
+    from statsmodels.stats.multitest import multipletests
+
+    out = pd.Series(np.nan, index=p.index, dtype=float)
+    ok = p.notna()
+    if ok.any():
+        out[ok] = multipletests(p[ok].astype(float), method="holm")[1]
+    return out
+
+
+def with_holm(table: pd.DataFrame) -> pd.DataFrame:
+    """A table of `compare` rows (one per dictionary) with Holm-adjusted p-values over its rows, and the
+    direction words recomputed from them: several themes are tested at once."""
+    out = table.copy()
+    out["fisher_holm_p"] = holm(out["fisher_p"])
+    out["permutation_holm_p"] = holm(out["permutation_p"])
+    out["share_change"] = [change_word(r.share_before, r.share_after, r.fisher_holm_p)
+                           for r in out.itertuples()]
+    out["intensity_change"] = [change_word(r.per_10k_before, r.per_10k_after, r.permutation_holm_p)
+                               for r in out.itertuples()]
+    return out
+
+
+def detectable_text(row: pd.Series | dict[str, Any]) -> str:
+    """In words: the share after that the exact test would detect with 80% power, given the share before."""
+    if row["n_before"] == 0 or row["n_after"] == 0:
+        return "nothing: one side has no documents"
+    share = row["detectable_after"]
+    if share is None or math.isnan(float(share)):
+        return "not even a rise to every document: the test has under 80% power against any rise"
+    return f"a rise from {float(row['share_before']):.0%} to {float(share):.0%} or more"
+
+
+def summary(prefix: str, row: pd.Series | dict[str, Any]) -> dict[str, Any]:
+    """The glue values of one `compare` row under `prefix_`: counts, shares, intensities, p-values, words."""
+    keys = ("n_before", "flagged_before", "share_before", "n_after", "flagged_after", "share_after",
+            "fisher_p", "per_10k_before", "per_10k_after", "permutation_p", "share_change",
+            "intensity_change")
+    out: dict[str, Any] = {}
+    for k in keys:
+        v = row[k]
+        count = k.startswith(("n_", "flagged"))
+        out[f"{prefix}_{k}"] = v if isinstance(v, str) else (int(v) if count else float(v))
+    out[f"{prefix}_claim"] = claim_word(str(row["share_change"]))
+    out[f"{prefix}_detectable"] = detectable_text(row)
+    return out
 
 
 def before_after(u: pd.DataFrame, dates: list[dt.date], name: str, by: str = "group") -> pd.DataFrame:
@@ -358,6 +419,35 @@ def verdict(first: pd.DataFrame, cn_change: str, cn_intensity: str, logit_p: flo
 
 
 # ------------------------------------------------------------------------------------------ tables
+
+COLUMN_LABELS = {
+    "n_before": "Families before", "n_after": "Families after",
+    "flagged_before": "Flagged before", "flagged_after": "Flagged after",
+    "detectable_after": "Share after detectable (80% power)",
+    "per_10k_before": "Per 10,000 words, before", "per_10k_after": "Per 10,000 words, after",
+    "fisher_holm_p": "Fisher's p, Holm", "permutation_p": "Permutation p",
+    "permutation_holm_p": "Permutation p, Holm", "share_change": "Share", "intensity_change": "Intensity",
+    "labelled": "Passages", "precision_raw": "Precision, all matches", "kept": "Kept by the rules",
+    "precision": "Precision, kept", "true_dropped": "True matches dropped",
+    "support_share": "Kept that support",
+    "before": "Before the split", "before_open_source": "Before: open source",
+    "after": "From the split", "after_open_source": "From: open source",
+    "unverified_date": "Date not verified", "unverified_open_source": "Not verified: open source",
+    "open_source": "Mention open source", "ai": "About AI (人工智能)",
+}
+CHARACTER_LABELS = {"per_10k_before": "Per 10,000 characters, before",
+                    "per_10k_after": "Per 10,000 characters, after",
+                    "n_before": "Documents before", "n_after": "Documents after"}
+
+
+def table(frame: pd.DataFrame, id: str, per: str = "words") -> Any:
+    """The book's table for a chapter frame: the chapter's column labels (per 10,000 `per`), the
+    house formatter."""
+    from chipshock.tables import format_table
+
+    labels = {**COLUMN_LABELS, **(CHARACTER_LABELS if per == "characters" else {})}
+    names = set(frame.columns) | set(frame.index.names)
+    return format_table(frame, {k: v for k, v in labels.items() if k in names}, id=id)
 
 def open_source_list(docs: pd.DataFrame) -> str:
     """HTML table of the documents that mention open source (kept matches), newest first."""

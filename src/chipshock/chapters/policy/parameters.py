@@ -38,7 +38,8 @@ EXTRA_DICTIONARIES: dict[str, Dictionary] = {
 
 
 ALL_DICTIONARIES = (*POLICY_DICTIONARIES, *EXTRA_DICTIONARIES)
-INPUTS = ("data/processed/policy_documents.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS, LABELS,
+INPUTS = ("data/processed/policy_documents.parquet", "data/processed/cn_policy_documents.parquet",
+          "data/processed/cn_gov_doc_titles.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS, LABELS,
           FAMILIES, DATES)
 
 
@@ -46,6 +47,10 @@ def _check(values: dict[str, Any]) -> str | None:
     if "open_source" not in values["dictionaries"]:
         return ("parameter 'dictionaries' must include 'open_source', the dictionary the chapter is "
                 f"about; got {', '.join(values['dictionaries'])}")
+    same_side = [d for d in values["placebo_dates"] if d == values["split_date"]]
+    if same_side:
+        return (f"parameter 'placebo_dates' must differ from split_date ({values['split_date']}); a placebo "
+                "is a date where no shock happened")
     if not any(level.startswith("cn") for level in values["jurisdictions"]) or not any(
             level.startswith("us") for level in values["jurisdictions"]):
         return "parameter 'jurisdictions' needs at least one U.S. and one Chinese level to compare"
@@ -63,4 +68,7 @@ PARAMS = ParamSpec(params=(
     Param("min_words", "int", 200, "documents with fewer words are left out", min=0, max=20000),
     Param("shocks", "list[date]", list(PAPER_SHOCKS), "shock dates marked and compared",
           min="2017-01-01", max="2025-06-30"),
+    Param("placebo_dates", "list[date]", ["2020-01-01", "2024-01-01"],
+          "placebo splits of the MIIT series, each tested within its side of split_date",
+          min="2018-06-01", max="2025-06-30"),
 ), checks=(_check,))
