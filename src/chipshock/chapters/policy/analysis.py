@@ -128,6 +128,15 @@ def check_dates(docs: pd.DataFrame, dates: pd.DataFrame, cuts: list[dt.date]) ->
     return out
 
 
+def corrections_text(dates: pd.DataFrame, docs: pd.DataFrame) -> str:
+    """The corrected dates in words: 'Title (AGORA 2024-07-10, checked 2023-07-13)', joined by '; '."""
+    changed = dates[dates["date"] != dates["agora_date"]]
+    titles = docs.set_index("agora_id")["title"]
+    parts = [f"{titles.get(r.agora_id, r.agora_id)} (AGORA {r.agora_date}, checked {r.date})"
+             for r in changed.itertuples()]
+    return "; ".join(parts) if parts else "none"
+
+
 def attach_families(docs: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
     """`family`: the curated family, else the level and the title key."""
     curated = docs["agora_id"].map(families.set_index("agora_id")["family"])
@@ -412,9 +421,10 @@ def verdict(first: pd.DataFrame, cn_change: str, cn_intensity: str, logit_p: flo
                "paper's first claim, that both countries promoted open-source AI, only in part.")
     else:
         one = "The selected levels leave one country without documents before the first shock."
-    two = (f"After the split, the share of Chinese families that mention open source {cn_change} and "
-           f"the matches per 10,000 words {cn_intensity}: {claim_word(cn_change)} of a rise; "
-           f"the difference-in-differences logit has p = {logit_p:.2f}.")
+    two = (f"After the split, the share of Chinese families that mention open source {cn_change}; the "
+           f"matches per 10,000 words {cn_intensity}. For the paper's second claim, a rise in China, this "
+           f"is {claim_word(cn_change)} (the difference-in-differences logit against the U.S. has "
+           f"p = {logit_p:.2f}).")
     return f"{one} {two}"
 
 

@@ -37,7 +37,7 @@ def corpus_table(cn: pd.DataFrame, agora_cn: pd.DataFrame, split: dt.date) -> pd
     frames = [("AGORA (English translations)", agora_cn.assign(verified=agora_cn["date_verified"]))]
     frames += [(SERIES_LABELS[s], g) for s, g in cn.groupby("series", sort=False)]
     for label, g in frames:
-        after = g["date"].dt.date >= split
+        after = g["date"] >= pd.Timestamp(split)
         before_v, after_v = g[g["verified"] & ~after], g[g["verified"] & after]
         rows.append({"corpus": label, "documents": len(g),
                      "before": len(before_v), "before_open_source": int(before_v["open_source"].sum()),
@@ -51,7 +51,7 @@ def series_test(cn: pd.DataFrame, split: dt.date, names: list[str],
                 series: str = TEST_SERIES) -> pd.DataFrame:
     """`compare` (share and matches per 10,000 characters) within one series, verified dates only."""
     d = cn[(cn["series"] == series) & cn["verified"]]
-    after = d["date"].dt.date >= split
+    after = d["date"] >= pd.Timestamp(split)
     table = pd.DataFrame({n: compare(d, after, n, size="text_chars") for n in names}).T
     return table.rename_axis("dictionary")
 
@@ -63,7 +63,7 @@ def placebo_windows(cn: pd.DataFrame, dates: list[dt.date], split: dt.date,
     d = cn[(cn["series"] == series) & cn["verified"]]
     out = []
     for date in dates:
-        side = d["date"].dt.date < split if date < split else d["date"].dt.date >= split
+        side = d["date"] < pd.Timestamp(split) if date < split else d["date"] >= pd.Timestamp(split)
         out.append((date, d[side]))
     return out
 
@@ -74,7 +74,7 @@ def placebo_table(cn: pd.DataFrame, dates: list[dt.date], split: dt.date, name: 
     rows: list[dict[str, Any]] = []
     for date, d in placebo_windows(cn, dates, split, series):
         rows.append({"placebo_date": date.isoformat(),
-                     **compare(d, d["date"].dt.date >= date, name, size="text_chars")})
+                     **compare(d, d["date"] >= pd.Timestamp(date), name, size="text_chars")})
     return pd.DataFrame(rows).set_index("placebo_date")
 
 
@@ -87,3 +87,12 @@ def titles_summary(titles: pd.DataFrame) -> pd.DataFrame:
     g = t.groupby("government", sort=True).agg(titles=("title", "size"), open_source=("open_source", "sum"),
                                                ai=("ai", "sum"), first=("date", "min"), last=("date", "max"))
     return g
+
+
+def titles_sentence(n_open_source: int) -> str:
+    """What the title lists say about open source as a subject of documents."""
+    if n_open_source == 0:
+        return ("No title names open source: it enters these governments' output, if at all, inside "
+                "plans on other subjects, not as the subject of a document of its own.")
+    return (f"{n_open_source} {'title names' if n_open_source == 1 else 'titles name'} open source as "
+            "a subject of a document of its own.")
