@@ -233,7 +233,8 @@ def test_api_query_for_pregrant_uses_publication_fields():
 
 
 def test_detail_description_section_is_known_for_both_kinds():
-    granted, pregrant = P.text_path("granted", "detail_desc", 2023), P.text_path("pregrant", "detail_desc", 2023)
+    granted = P.text_path("granted", "detail_desc", 2023)
+    pregrant = P.text_path("pregrant", "detail_desc", 2023)
     assert granted == "detail-description-text/g_detail_desc_text_2023.tsv.zip"
     assert pregrant == "pregrant_publications/pg_detail_desc_text_2023.tsv.zip"
     assert P.SECTIONS["detail_desc"][1] == "description_text"

@@ -432,3 +432,25 @@ def test_every_match_in_the_texts_is_labelled() -> None:
                 rec = json.loads(line)
                 want |= {(corpus, rec["doc_id"], m.start()) for m in OPEN_SOURCE.regex.finditer(rec["text"])}
     assert want == have, (sorted(want - have)[:5], sorted(have - want)[:5])
+
+
+def test_ecosystem_rule_drops_the_natural_sense_only() -> None:
+    eco = POLICY_DICTIONARIES["ecosystem"]
+    for text in ("加强生态环境保护", "建设生态文明", "保护森林生态系统", "林业生态化价值体系"):
+        assert eco.count(text) == 0 and eco.raw_count(text) == 1, text
+    for text in ("构建开源生态体系", "产业生态", "创新生态圈", "supply chains"):
+        assert eco.count(text) == eco.raw_count(text) == 1, text
+
+
+def test_theme_precision_is_weighted_by_term_frequency() -> None:
+    labels = pd.DataFrame({
+        "dictionary": "ecosystem", "term": ["生态", "生态", "产业链"], "term_matches": [90, 90, 10],
+        "corpus": "miit-cac-tc260", "doc_id": ["a", "b", "c"], "start": 0, "end": 2,
+        "match": ["生态", "生态", "产业链"], "label": ["theme", "other_sense", "theme"], "reason": "because",
+        "context_start": 0, "context": ["生态体系", "生态环境", "产业链"]})
+    table = va.theme_precision(labels)
+    assert table.loc[("ecosystem", "生态"), "precision_raw"] == 0.5
+    assert table.loc[("ecosystem", "生态"), "precision"] == 1.0  # the rule drops 生态环境
+    assert va.weighted_precision(table, "precision_raw")["ecosystem"] == pytest.approx(0.55)
+    committed = va.read_theme_labels(REPO)
+    assert len(committed) >= 90 and set(committed["dictionary"]) == {"ecosystem", "standards", "resilience"}

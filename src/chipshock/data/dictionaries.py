@@ -131,6 +131,13 @@ OPEN_SOURCE_RULES: tuple[SenseRule, ...] = (
     SenseRule("other_sense", "after", r"[”\"」』]?\s*[和与、]?\s*[“\"「『]?节流"),
 )
 
+# 生态 in the natural sense (生态环境, 生态文明, 森林生态系统 …), found in the hand-labelled theme sample
+# (data/curated/theme_labels.csv): not a technology or industry ecosystem.
+ECOSYSTEM_RULES: tuple[SenseRule, ...] = (
+    SenseRule("environment", "after", r"(?<=生态)(?:环境|文明|保护|环保|修复)", flags=0),
+    SenseRule("environment", "before", r"(?:自然|森林|湿地|草原|农田|林业|流域)$", flags=0),
+)
+
 
 # --- Policy documents: what a document says about open source, ecosystems, standards, chips -----------
 
@@ -154,7 +161,7 @@ POLICY_DICTIONARIES: dict[str, Dictionary] = {
         ),
         Dictionary(
             "ecosystem",
-            "1",
+            "2",
             english=(
                 r"\becosystems?\b",
                 r"\bdeveloper communit(?:y|ies)\b",
@@ -162,6 +169,7 @@ POLICY_DICTIONARIES: dict[str, Dictionary] = {
                 r"\bsupply chains?\b",
             ),
             chinese=(r"生态", r"产业链", r"供应链"),
+            exclude=ECOSYSTEM_RULES,  # v2: 生态 in the natural sense
         ),
         Dictionary(
             "standards",

@@ -444,6 +444,7 @@ COLUMN_LABELS = {
     "after": "From the split", "after_open_source": "From: open source",
     "unverified_date": "Date not verified", "unverified_open_source": "Not verified: open source",
     "open_source": "Mention open source", "ai": "About AI (人工智能)",
+    "term_matches": "Matches in the corpora",
 }
 CHARACTER_LABELS = {"per_10k_before": "Per 10,000 characters, before",
                     "per_10k_after": "Per 10,000 characters, after",

@@ -12,6 +12,7 @@ from chipshock.params import Param, ParamSpec
 FULLTEXT = "data/raw/policy/agora/fulltext.jsonl.gz"
 LEVELS = ("us_federal", "us_state", "us_local", "cn_central", "cn_provincial")
 LABELS = "data/curated/open_source_labels.csv"  # hand-labelled passages of the open_source dictionary
+THEME_LABELS = "data/curated/theme_labels.csv"  # a labelled sample of the Chinese theme terms
 FAMILIES = "data/curated/policy_families.csv"  # translations, drafts and versions of one document
 DATES = "data/curated/policy_dates.csv"  # checked dates of the Chinese AGORA documents
 
@@ -40,7 +41,7 @@ EXTRA_DICTIONARIES: dict[str, Dictionary] = {
 ALL_DICTIONARIES = (*POLICY_DICTIONARIES, *EXTRA_DICTIONARIES)
 INPUTS = ("data/processed/policy_documents.parquet", "data/processed/cn_policy_documents.parquet",
           "data/processed/cn_gov_doc_titles.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS, LABELS,
-          FAMILIES, DATES)
+          THEME_LABELS, FAMILIES, DATES)
 
 
 def _check(values: dict[str, Any]) -> str | None:

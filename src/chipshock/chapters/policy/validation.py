@@ -18,7 +18,7 @@ import pandas as pd
 import pandera.pandas as pa
 from statsmodels.stats.proportion import proportion_confint
 
-from chipshock.chapters.policy.parameters import LABELS
+from chipshock.chapters.policy.parameters import LABELS, THEME_LABELS
 from chipshock.data.curated import read_checked_csv
 from chipshock.data.dictionaries import CONTEXT_CHARS, POLICY_DICTIONARIES, Dictionary
 
@@ -117,3 +117,59 @@ def quotations(rules: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"document": odd["corpus"] + " " + odd["doc_id"], "label": odd["label"],
                          "rule": odd["excluded"].replace("", "kept"), "reason": odd["reason"],
                          "passage": text}).reset_index(drop=True)
+
+
+# --- the Chinese theme terms ----------------------------------------------------------------------------
+# data/curated/theme_labels.csv: a stratified random sample (seed 20221007) of the matches of each Chinese
+# pattern of the ecosystem, standards and resilience dictionaries in the two Chinese full-text corpora
+# (16 for 生态 and 规范, 12 for 标准, 8 for the others, all if fewer), each labelled `theme` (the sense
+# the dictionary means: industry and technology ecosystems and chains, technical standards, technological
+# self-reliance and supply security) or `other_sense` (the environment, regulating behaviour, content or
+# network security, system robustness), with a reason.
+
+THEME_SCHEMA = pa.DataFrameSchema(
+    {
+        "dictionary": pa.Column(str, pa.Check.isin(["ecosystem", "standards", "resilience"])),
+        "term": pa.Column(str), "term_matches": pa.Column(int, pa.Check.ge(1), coerce=True),
+        "corpus": pa.Column(str, pa.Check.isin(CORPORA)), "doc_id": pa.Column(str),
+        "start": pa.Column(int, pa.Check.ge(0), coerce=True), "end": pa.Column(int, coerce=True),
+        "match": pa.Column(str), "label": pa.Column(str, pa.Check.isin(["theme", "other_sense"])),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
+        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
+        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
+    },
+    strict=True,
+    unique=["corpus", "doc_id", "start"],
+)
+
+
+def read_theme_labels(root: Path) -> pd.DataFrame:
+    return read_checked_csv(root, THEME_LABELS, THEME_SCHEMA)
+
+
+def theme_precision(labels: pd.DataFrame) -> pd.DataFrame:
+    """Per Chinese theme term: passages labelled, the term's matches in the corpora, precision of all
+    matches and of those the dictionary's sense rules keep (Wilson 95% interval)."""
+    kept = [POLICY_DICTIONARIES[r.dictionary].excluded_sense(r.context, r.context_start,
+                                                             r.context_start + len(r.match)) is None
+            for r in labels.itertuples()]
+    d = labels.assign(kept=kept, true=labels["label"] == "theme")
+    rows = []
+    for (name, term), g in d.groupby(["dictionary", "term"], sort=True):
+        k = g[g["kept"]]
+        low, high = proportion_confint(int(k["true"].sum()), max(len(k), 1), method="wilson")
+        rows.append({"dictionary": name, "term": term, "term_matches": int(g["term_matches"].iloc[0]),
+                     "labelled": len(g), "precision_raw": g["true"].mean(), "kept": len(k),
+                     "precision": k["true"].mean() if len(k) else float("nan"),
+                     "ci_low": low if len(k) else float("nan"), "ci_high": high if len(k) else float("nan")})
+    return pd.DataFrame(rows).set_index(["dictionary", "term"])
+
+
+def weighted_precision(table: pd.DataFrame, column: str = "precision") -> pd.Series:
+    """Per dictionary: the precision of its terms weighted by their matches in the corpora (the sample is
+    stratified by term, so an unweighted mean over passages would over-weight rare terms)."""
+    t = table.reset_index()
+    ok = t[column].notna()
+    t = t[ok].assign(w=lambda x: x["term_matches"] * x[column])
+    g = t.groupby("dictionary")
+    return g["w"].sum() / g["term_matches"].sum()
