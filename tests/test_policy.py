@@ -454,3 +454,14 @@ def test_theme_precision_is_weighted_by_term_frequency() -> None:
     assert va.weighted_precision(table, "precision_raw")["ecosystem"] == pytest.approx(0.55)
     committed = va.read_theme_labels(REPO)
     assert len(committed) >= 90 and set(committed["dictionary"]) == {"ecosystem", "standards", "resilience"}
+
+
+def test_corrections_sentence_counts_right() -> None:
+    titles = docs([("2024-07-10", "CN", False), ("2022-01-01", "CN", False)])
+    one = dates_table([(0, "2024-07-10", "2023-07-13", "reference", "2023-07-13"),
+                       (1, "2022-01-01", "2022-01-01", "url", "2022-01-01")])
+    assert po.corrections_text(one, titles) == ("One AGORA date is corrected: Doc <0> (AGORA 2024-07-10, "
+                                                "checked 2023-07-13).")
+    two = one.assign(date=["2023-07-13", "2021-12-31"])
+    assert po.corrections_text(two, titles).startswith("2 AGORA dates are corrected: ")
+    assert po.corrections_text(one.iloc[1:], titles) == "No AGORA date needed a correction."

@@ -129,12 +129,15 @@ def check_dates(docs: pd.DataFrame, dates: pd.DataFrame, cuts: list[dt.date]) ->
 
 
 def corrections_text(dates: pd.DataFrame, docs: pd.DataFrame) -> str:
-    """The corrected dates in words: 'Title (AGORA 2024-07-10, checked 2023-07-13)', joined by '; '."""
+    """The corrected dates in a sentence: 'One AGORA date is corrected: Title (AGORA …, checked …).'"""
     changed = dates[dates["date"] != dates["agora_date"]]
     titles = docs.set_index("agora_id")["title"]
     parts = [f"{titles.get(r.agora_id, r.agora_id)} (AGORA {r.agora_date}, checked {r.date})"
              for r in changed.itertuples()]
-    return "; ".join(parts) if parts else "none"
+    if not parts:
+        return "No AGORA date needed a correction."
+    head = "One AGORA date is corrected" if len(parts) == 1 else f"{len(parts)} AGORA dates are corrected"
+    return f"{head}: {'; '.join(parts)}."
 
 
 def attach_families(docs: pd.DataFrame, families: pd.DataFrame) -> pd.DataFrame:
@@ -349,7 +352,7 @@ def themes(u: pd.DataFrame, split: dt.date, names: list[str], jurisdiction: str 
     """For one jurisdiction's families with verified dates: `compare` for every dictionary."""
     d = u[(u["jurisdiction"] == jurisdiction) & u["date_verified"]]
     after = d["date"].dt.date >= split
-    return pd.DataFrame({n: compare(d, after, n) for n in names}).T.rename_axis("dictionary")
+    return pd.DataFrame({n: compare(d, after, n) for n in names}).T.infer_objects().rename_axis("dictionary")
 
 
 def before_first_shock(u: pd.DataFrame, first: dt.date, name: str = "open_source") -> pd.DataFrame:
@@ -451,14 +454,22 @@ CHARACTER_LABELS = {"per_10k_before": "Per 10,000 characters, before",
                     "n_before": "Documents before", "n_after": "Documents after"}
 
 
+SHARE_COLUMNS = ("detectable_after", "precision_raw", "precision", "ci_low", "ci_high", "support_share",
+                 "sample_fraction")
+
+
 def table(frame: pd.DataFrame, id: str, per: str = "words") -> Any:
-    """The book's table for a chapter frame: the chapter's column labels (per 10,000 `per`), the
-    house formatter."""
-    from chipshock.tables import format_table
+    """The book's table for a chapter frame: the chapter's column labels (per 10,000 `per`), shares and
+    precisions as percentages, the house formatter."""
+    from chipshock.tables import Col, format_table
 
     labels = {**COLUMN_LABELS, **(CHARACTER_LABELS if per == "characters" else {})}
     names = set(frame.columns) | set(frame.index.names)
-    return format_table(frame, {k: v for k, v in labels.items() if k in names}, id=id)
+    spec: dict[str, Any] = {k: v for k, v in labels.items() if k in names}
+    for k in SHARE_COLUMNS:
+        if k in names:
+            spec[k] = Col(label=spec.get(k), kind="share")
+    return format_table(frame, spec, id=id)
 
 def open_source_list(docs: pd.DataFrame) -> str:
     """HTML table of the documents that mention open source (kept matches), newest first."""
@@ -507,7 +518,7 @@ def share_chart(shares: pd.DataFrame, shocks: list[dt.date], width: int = 620) -
     return alt.vconcat(top, bottom)
 
 
-def themes_chart(table: pd.DataFrame, split: dt.date, width: int = 300) -> alt.HConcatChart:
+def themes_chart(table: pd.DataFrame, split: dt.date, width: int = 220) -> alt.HConcatChart:
     """Share of Chinese families flagged by each dictionary and matches per 10,000 words, before vs
     after the split."""
     order = [f"before {split}", f"from {split}"]

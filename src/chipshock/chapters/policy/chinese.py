@@ -52,7 +52,7 @@ def series_test(cn: pd.DataFrame, split: dt.date, names: list[str],
     """`compare` (share and matches per 10,000 characters) within one series, verified dates only."""
     d = cn[(cn["series"] == series) & cn["verified"]]
     after = d["date"] >= pd.Timestamp(split)
-    table = pd.DataFrame({n: compare(d, after, n, size="text_chars") for n in names}).T
+    table = pd.DataFrame({n: compare(d, after, n, size="text_chars") for n in names}).T.infer_objects()
     return table.rename_axis("dictionary")
 
 
