@@ -219,9 +219,10 @@ def test_series_test_stays_in_one_series_and_placebos_in_their_side() -> None:
     cn = cn_frame()
     t = zh.series_test(cn, SPLIT, ["open_source"]).loc["open_source"]
     assert (t["n_before"], t["n_after"], t["per_10k_after"]) == (2, 2, pytest.approx(1.5))
-    pl = zh.placebo_table(cn, [dt.date(2020, 1, 1), dt.date(2024, 1, 1)], SPLIT)
-    assert pl.loc["2020-01-01", ["n_before", "n_after"]].tolist() == [1, 1]  # only MIIT before the split
-    assert pl.loc["2024-01-01", ["n_before", "n_after"]].tolist() == [1, 1]
+    pl = zh.placebo_table(cn, [dt.date(2020, 1, 1), dt.date(2024, 1, 1)], SPLIT, ["open_source"])
+    first, second = pl.loc[("2020-01-01", "open_source")], pl.loc[("2024-01-01", "open_source")]
+    assert [first["n_before"], first["n_after"]] == [1, 1]  # only MIIT, only before the split
+    assert [second["n_before"], second["n_after"]] == [1, 1]
     assert zh.titles_sentence(0).startswith("No title") and zh.titles_sentence(2).startswith("2 titles")
 
 

@@ -68,14 +68,15 @@ def placebo_windows(cn: pd.DataFrame, dates: list[dt.date], split: dt.date,
     return out
 
 
-def placebo_table(cn: pd.DataFrame, dates: list[dt.date], split: dt.date, name: str = "open_source",
+def placebo_table(cn: pd.DataFrame, dates: list[dt.date], split: dt.date, names: list[str],
                   series: str = TEST_SERIES) -> pd.DataFrame:
-    """`compare` at each placebo date within its side of the real split."""
+    """`compare` at each placebo date within its side of the real split, for every dictionary."""
     rows: list[dict[str, Any]] = []
     for date, d in placebo_windows(cn, dates, split, series):
-        rows.append({"placebo_date": date.isoformat(),
-                     **compare(d, d["date"] >= pd.Timestamp(date), name, size="text_chars")})
-    return pd.DataFrame(rows).set_index("placebo_date")
+        after = d["date"] >= pd.Timestamp(date)
+        rows += [{"placebo_date": date.isoformat(), "dictionary": n,
+                  **compare(d, after, n, size="text_chars")} for n in names]
+    return pd.DataFrame(rows).set_index(["placebo_date", "dictionary"])
 
 
 def titles_summary(titles: pd.DataFrame) -> pd.DataFrame:
