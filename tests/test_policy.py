@@ -466,3 +466,10 @@ def test_corrections_sentence_counts_right() -> None:
     two = one.assign(date=["2023-07-13", "2021-12-31"])
     assert po.corrections_text(two, titles).startswith("2 AGORA dates are corrected: ")
     assert po.corrections_text(one.iloc[1:], titles) == "No AGORA date needed a correction."
+
+
+def test_table_labels_survive_an_empty_column() -> None:
+    frame = pd.DataFrame({"share_before": [0.5], "detectable_after": [np.nan], "fisher_p": [1.0]},
+                         index=pd.Index(["open_source"], name="dictionary"))
+    html = po.table(frame, "t")._repr_html_()
+    assert "Share after detectable" not in html and "50.0%" in html

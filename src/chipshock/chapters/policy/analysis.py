@@ -461,10 +461,10 @@ SHARE_COLUMNS = ("detectable_after", "precision_raw", "precision", "ci_low", "ci
 def table(frame: pd.DataFrame, id: str, per: str = "words") -> Any:
     """The book's table for a chapter frame: the chapter's column labels (per 10,000 `per`), shares and
     precisions as percentages, the house formatter."""
-    from chipshock.tables import Col, format_table
+    from chipshock.tables import Col, format_table, tidy
 
     labels = {**COLUMN_LABELS, **(CHARACTER_LABELS if per == "characters" else {})}
-    names = set(frame.columns) | set(frame.index.names)
+    names = set(tidy(frame).columns)  # the formatter leaves out columns that are entirely empty
     spec: dict[str, Any] = {k: v for k, v in labels.items() if k in names}
     for k in SHARE_COLUMNS:
         if k in names:
