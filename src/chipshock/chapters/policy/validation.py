@@ -62,6 +62,13 @@ def read_labels(root: Path) -> pd.DataFrame:
     return labels
 
 
+def support_counts(rules: pd.DataFrame) -> pd.Series:
+    """AGORA id → the number of its kept passages labelled `support` (every AGORA match of the Chinese
+    and U.S. documents is labelled, so this is exact for them)."""
+    hits = rules[(rules["corpus"] == "agora") & rules["kept"] & (rules["label"] == "support")]
+    return hits.groupby(hits["doc_id"].astype(int)).size().rename("supports_n")
+
+
 def term(match: str, context: str, context_start: int) -> str:
     """The term a match counts under: English lower-cased and unhyphenated, Chinese by compound."""
     if re.search(r"[\u4e00-\u9fff]", match):
