@@ -473,3 +473,10 @@ def test_table_labels_survive_an_empty_column() -> None:
                          index=pd.Index(["open_source"], name="dictionary"))
     html = po.table(frame, "t")._repr_html_()
     assert "Share after detectable" not in html and "50.0%" in html
+
+
+def test_support_counts_take_kept_support_passages_of_agora_only() -> None:
+    rules = pd.DataFrame({"corpus": ["agora", "agora", "agora", "miit-cac-tc260"],
+                          "doc_id": ["7", "7", "9", "miit-1"], "kept": [True, True, False, True],
+                          "label": ["support", "neutral", "support", "support"]})
+    assert va.support_counts(rules).to_dict() == {7: 1}
