@@ -75,11 +75,14 @@ def test_agreement_word() -> None:
 
 
 def test_verdict_states_both_countries_and_never_calls_a_fall_in_line() -> None:
-    first = pd.DataFrame({"families": [6, 55], "flagged": [2, 0]}, index=["CN", "US"])
+    few = po.verdict(pd.DataFrame({"families": [6, 55], "flagged": [2, 0]}, index=["CN", "US"]),
+                     "rose, not significantly", "rose, not significantly", 0.4)
+    assert "too few families" in few and "2 of 6 Chinese families" in few
+    first = pd.DataFrame({"families": [12, 55], "flagged": [2, 0]}, index=["CN", "US"])
     text = po.verdict(first, "fell significantly", "fell, not significantly", 0.4)
     assert "the United States" in text and "0 of 55 U.S. families" in text and "only in part" in text
     assert "against the claim" in text and "in line with the claim" not in text.replace("nor", "")
-    both = po.verdict(pd.DataFrame({"families": [6, 55], "flagged": [2, 3]}, index=["CN", "US"]),
+    both = po.verdict(pd.DataFrame({"families": [16, 55], "flagged": [2, 3]}, index=["CN", "US"]),
                       "rose significantly", "rose significantly", 0.01)
     assert "both countries" in both and "is in line with the claim" in both
 

@@ -36,6 +36,7 @@ GROUPS = {"us_federal": "US federal", "us_state": "US state and local", "us_loca
           "cn_central": "CN central", "cn_provincial": "CN provincial"}
 ALPHA = 0.05
 POWER = 0.8
+MIN_FAMILIES = 10  # families a country needs before the first shock to test claim 1 (as the claims ledger)
 RELATIONS = ["draft", "final", "translation", "version", "reintroduction"]
 
 FAMILIES_SCHEMA = pa.DataFrameSchema(
@@ -413,7 +414,11 @@ def verdict(first: pd.DataFrame, cn_change: str, cn_intensity: str, logit_p: flo
         return f"{int(r['flagged'])} of {int(r['families'])} {'Chinese' if j == 'CN' else 'U.S.'} families"
 
     both = all(first.loc[j, "flagged"] > 0 for j in ("CN", "US") if j in first.index)
-    if both and {"CN", "US"} <= set(first.index):
+    few = {"CN", "US"} <= set(first.index) and int(first["families"].min()) < MIN_FAMILIES
+    if few:
+        one = (f"Before the first shock the archive has too few families to test the paper's first claim "
+               f"({side('CN')}, {side('US')} mention open source; the test needs {MIN_FAMILIES} a country).")
+    elif both and {"CN", "US"} <= set(first.index):
         one = (f"Before the first shock the archive shows open source in both countries' documents "
                f"({side('CN')}, {side('US')}), as the paper's first claim says.")
     elif {"CN", "US"} <= set(first.index):
