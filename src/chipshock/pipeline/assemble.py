@@ -31,6 +31,7 @@ BOOK_INPUTS = ("book/**/*.md", "notebooks/*.md", "computation/*.ipynb", "_static
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 STAMP = ".chipshock-build-key"
 PUBLISHED_BRANCH = "published"
+VARIANT_PAGES = ("references", "glossary")
 VARIANT_SUPPRESS = ["ref.doc", "myst.xref_missing"]
 
 Log = Callable[[str], None]
@@ -143,9 +144,10 @@ def _lay_out_variant(project: Project, chapter: Chapter, plain: Mapping[str, Any
     config = _variant_config(project, chapter, plain)
     (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     chapters = [{"file": f"computation/{chapter.id}", "title": "Computation"}]
-    if (project.root / "book" / "references.md").is_file():
-        shutil.copy2(project.root / "book" / "references.md", dest / "book" / "references.md")
-        chapters.append({"file": "book/references"})
+    for page in VARIANT_PAGES:  # what {cite} and {term} link to
+        if (project.root / "book" / f"{page}.md").is_file():
+            shutil.copy2(project.root / "book" / f"{page}.md", dest / "book" / f"{page}.md")
+            chapters.append({"file": f"book/{page}"})
     toc = {"format": "jb-book", "root": f"book/{chapter.id}", "chapters": chapters}
     (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
 
