@@ -73,7 +73,12 @@ def glue(name: str, value: Any, display: bool = False, data: pd.DataFrame | None
 
 
 def _show(v: Any) -> str:
-    return ", ".join(map(str, v)) if isinstance(v, list) else str(v)
+    """A parameter value as a reader reads it: lists comma-separated, booleans as yes/no."""
+    if isinstance(v, list):
+        return ", ".join(map(_show, v))
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)
 
 
 def params_frame(spec: ParamSpec, values_plain: Mapping[str, Any]) -> pd.DataFrame:
