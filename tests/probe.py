@@ -89,7 +89,8 @@ function scrolled(win, doc) {
       const o = win.getComputedStyle(e).overflowX;
       if (o !== "visible") { clipped = true; break; }
     }
-    if (!clipped) culprits.push(el.tagName + "." + String(el.className).slice(0, 40) + " " + Math.round(r.right));
+    const name = el.tagName + "." + String(el.className).slice(0, 40);
+    if (!clipped) culprits.push(name + " " + Math.round(r.right));
   }
   return {scrollWidth: root.scrollWidth, viewport: view, culprits: culprits.slice(-5)};
 }
@@ -144,7 +145,7 @@ def site_pages(html_root: Path) -> list[str]:
 def serve(root: Path, probe_page: bytes) -> Iterator[str]:
     """Serve `root` (and the probe page) on loopback; yield the base URL."""
     class Handler(SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             if self.path.split("?")[0] != PROBE:
                 return super().do_GET()
             self.send_response(200)

@@ -27,7 +27,8 @@ PRINT_CSS = """
 @media print {
   html, body { background: #fff !important; }
   .bd-header, .bd-sidebar-primary, .bd-sidebar-secondary, .bd-footer, .header-article,
-  .prev-next-area, .bd-header-article, .footer-article, #pst-back-to-top, .headerlink { display: none !important; }
+  .prev-next-area, .bd-header-article, .footer-article, #pst-back-to-top,
+  .headerlink { display: none !important; }
   .bd-main .bd-content .bd-article-container { max-width: 100% !important; }
   .bd-page-width { max-width: 100% !important; }
   nav#pdf-toc { break-after: page; }
@@ -52,7 +53,8 @@ def singlehtml(project: Project, log: Log = _say) -> Path:
     cmd = [str(exe) if exe.exists() else "jupyter-book", "build", "--all", "-W", "-n", "--keep-going",
            "--builder", "singlehtml", "."]
     proc = subprocess.run(cmd, cwd=project.root, capture_output=True, text=True, check=False)
-    (project.build_dir / "jupyter-book-singlehtml.log").write_text(proc.stdout + proc.stderr, encoding="utf-8")
+    log_file = project.build_dir / "jupyter-book-singlehtml.log"
+    log_file.write_text(proc.stdout + proc.stderr, encoding="utf-8")
     if proc.returncode != 0:
         problems = [ln for ln in (proc.stdout + proc.stderr).splitlines() if "WARNING" in ln or "ERROR" in ln]
         raise ExecutionError("the single-page build for the PDF failed:\n" + "\n".join(problems[-20:]))
