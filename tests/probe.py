@@ -83,14 +83,15 @@ function scrolled(win, doc) {
   const culprits = [];
   for (const el of doc.body.querySelectorAll("*")) {
     const r = el.getBoundingClientRect();
-    if (r.right <= view + 1 || r.width === 0) continue;
+    const spills = win.getComputedStyle(el).overflowX === "visible" && el.scrollWidth > el.clientWidth + 1;
+    if ((r.right <= view + 1 && !spills) || r.width === 0) continue;
     let clipped = false;
     for (let e = el.parentElement; e && e !== doc.body; e = e.parentElement) {
       const o = win.getComputedStyle(e).overflowX;
       if (o !== "visible") { clipped = true; break; }
     }
     const name = el.tagName + "." + String(el.className).slice(0, 40);
-    if (!clipped) culprits.push(name + " " + Math.round(r.right));
+    if (!clipped) culprits.push(name + " " + Math.round(Math.max(r.right, r.left + el.scrollWidth)));
   }
   return {scrollWidth: root.scrollWidth, viewport: view, culprits: culprits.slice(-5)};
 }

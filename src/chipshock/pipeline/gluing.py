@@ -41,6 +41,7 @@ def chart_data(chart: alt.TopLevelMixin) -> pd.DataFrame | None:
     frames = [pd.DataFrame(rows) for rows in (spec.get("datasets") or {}).values() if rows]
     if not frames and isinstance(spec.get("data", {}).get("values"), list):
         frames = [pd.DataFrame(spec["data"]["values"])]
+    frames = [f for f in frames if len(f.columns)]
     return max(frames, key=len) if frames else None
 
 
