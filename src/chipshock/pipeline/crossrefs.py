@@ -10,6 +10,7 @@ chapter are read from the main book's executed notebook, or the reader is sent t
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Iterable
@@ -51,8 +52,8 @@ class FullBook:
     def page_of(self, label: str) -> Page | None:
         return next((p for p in self.pages.values() if label in p.labels), None)
 
-    def url(self, docname: str, anchor: str | None = None) -> str | None:
-        frag = f"#{make_id(anchor)}" if anchor else ""
+    def url(self, docname: str, anchor: str | None = None, exact: bool = False) -> str | None:
+        frag = f"#{anchor if exact else make_id(anchor)}" if anchor else ""
         if self.html is not None and (self.html / f"{docname}.html").is_file():
             return (self.html / f"{docname}.html").resolve().as_uri() + frag
         if self.site:
@@ -115,13 +116,27 @@ def full_book(root: Path) -> FullBook:
                     root / "computation")
 
 
+def term_id(term: str) -> str:
+    """The HTML id Sphinx gives a glossary term (case kept, unlike docutils' make_id)."""
+    from sphinx.util.nodes import _make_id
+
+    return _make_id(f"term-{term.strip()}")
+
+
+def _link(text: str, url: str) -> str:
+    """A link in MyST: Markdown, except for file:// URLs, which markdown-it refuses to link."""
+    if url.startswith("file:"):
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+    return f"[{text}]({url})"
+
+
 def _outside(book: FullBook, text: str, target: str, anchor: str | None, docname: str) -> str:
     page = book.pages.get(docname)
     title = page.title if page else docname
     url = book.url(docname, anchor)
     shown = text or title
     if url:
-        return f"[{shown}]({url})"
+        return _link(shown, url)
     return f"{shown} (in the full book: {title})" if text else f"(in the full book: {title})"
 
 
@@ -170,8 +185,8 @@ def rewrite(text: str, docname: str, inside: set[str], book: FullBook) -> str:
             word = shown or target
             if page is None:
                 return word
-            url = book.url(page.docname, f"term-{target.strip()}")
-            return f"[{word}]({url})" if url else word
+            url = book.url(page.docname, term_id(target), exact=True)
+            return _link(word, url) if url else word
         if target in local:
             return m.group(0)
         page = book.page_of(target)
