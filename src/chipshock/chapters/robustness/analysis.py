@@ -162,7 +162,7 @@ def leave_one_out(panel: pd.DataFrame, repos: pd.DataFrame, base: dict[str, Any]
 
 # --- charts -----------------------------------------------------------------------------------------
 
-def curve_chart(curve: pd.DataFrame, dims: list[str], width: int = 510) -> alt.VConcatChart:
+def curve_chart(curve: pd.DataFrame, dims: list[str], width: int = 490) -> alt.VConcatChart:
     """Sorted t statistics with the choices of each specification beneath (indicator panel)."""
     c = curve.assign(result=np.select(
         [curve["positive_significant"], curve["negative_significant"]],
