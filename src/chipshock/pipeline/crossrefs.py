@@ -10,6 +10,7 @@ chapter are read from the main book's executed notebook, or the reader is sent t
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ import yaml
 from docutils.nodes import make_id
 
 LABEL = re.compile(r"^\((?P<label>[^()\s]+)\)=[ \t]*$", re.M)
+NAME = re.compile(r"^:name:[ \t]+(?P<label>\S+)[ \t]*$", re.M)  # an {exhibit}'s (or figure's) label
 ROLE = re.compile(r"\{(?P<role>ref|numref|doc|term)\}`(?P<body>[^`]+)`")
 LINK = re.compile(r"(?<!!)\[(?P<text>[^\]\n]+)\]\((?P<target>[^)\s]+)\)")
 GLUE = re.compile(r"\{glue(?::text)?\}`(?P<doc>[^`:]+\.ipynb)::(?P<key>\w+)(?::(?P<fmt>[^`]*))?`")
@@ -50,8 +52,8 @@ class FullBook:
     def page_of(self, label: str) -> Page | None:
         return next((p for p in self.pages.values() if label in p.labels), None)
 
-    def url(self, docname: str, anchor: str | None = None) -> str | None:
-        frag = f"#{make_id(anchor)}" if anchor else ""
+    def url(self, docname: str, anchor: str | None = None, exact: bool = False) -> str | None:
+        frag = f"#{anchor if exact else make_id(anchor)}" if anchor else ""
         if self.html is not None and (self.html / f"{docname}.html").is_file():
             return (self.html / f"{docname}.html").resolve().as_uri() + frag
         if self.site:
@@ -93,6 +95,11 @@ def _terms(text: str) -> set[str]:
     return found
 
 
+def _labels(text: str) -> set[str]:
+    """Targets a page defines: `(label)=` lines and `:name:` options."""
+    return {m.group("label") for pattern in (LABEL, NAME) for m in pattern.finditer(text)}
+
+
 def full_book(root: Path) -> FullBook:
     """The main book of the project at `root`: its pages, labels, and where it is built or published."""
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
@@ -102,11 +109,25 @@ def full_book(root: Path) -> FullBook:
         text = _page_text(root, docname)
         heading = HEADING.search(text)
         title = heading.group("title") if heading else Path(docname).name.replace("_", " ").title()
-        labels = {m.group("label") for m in LABEL.finditer(text)} | {f"term:{t}" for t in _terms(text)}
+        labels = _labels(text) | {f"term:{t}" for t in _terms(text)}
         pages[docname] = Page(docname, title, frozenset(labels))
     html = root / "_build" / "html"
     return FullBook(pages, html if html.is_dir() else None, (config.get("html") or {}).get("baseurl") or None,
                     root / "computation")
+
+
+def term_id(term: str) -> str:
+    """The HTML id Sphinx gives a glossary term (case kept, unlike docutils' make_id)."""
+    from sphinx.util.nodes import _make_id
+
+    return _make_id(f"term-{term.strip()}")
+
+
+def _link(text: str, url: str) -> str:
+    """A link in MyST: Markdown, except for file:// URLs, which markdown-it refuses to link."""
+    if url.startswith("file:"):
+        return f'<a href="{html.escape(url, quote=True)}">{html.escape(text)}</a>'
+    return f"[{text}]({url})"
 
 
 def _outside(book: FullBook, text: str, target: str, anchor: str | None, docname: str) -> str:
@@ -115,7 +136,7 @@ def _outside(book: FullBook, text: str, target: str, anchor: str | None, docname
     url = book.url(docname, anchor)
     shown = text or title
     if url:
-        return f"[{shown}]({url})"
+        return _link(shown, url)
     return f"{shown} (in the full book: {title})" if text else f"(in the full book: {title})"
 
 
@@ -144,7 +165,7 @@ def _glued_text(book: FullBook, doc: str, key: str, fmt: str | None) -> str | No
 
 def rewrite(text: str, docname: str, inside: set[str], book: FullBook) -> str:
     """The page `docname` of a variant whose pages are `inside`, with outgoing references rewritten."""
-    local = {m.group("label") for m in LABEL.finditer(text)}
+    local = _labels(text)
     for name in inside:
         if name in book.pages:
             local |= set(book.pages[name].labels)
@@ -164,8 +185,8 @@ def rewrite(text: str, docname: str, inside: set[str], book: FullBook) -> str:
             word = shown or target
             if page is None:
                 return word
-            url = book.url(page.docname, f"term-{target.strip()}")
-            return f"[{word}]({url})" if url else word
+            url = book.url(page.docname, term_id(target), exact=True)
+            return _link(word, url) if url else word
         if target in local:
             return m.group(0)
         page = book.page_of(target)

@@ -104,6 +104,10 @@ def _raise_cell_error(chapter: Chapter, exc: papermill.PapermillExecutionError) 
 
 def _record(path: Path, chapter: Chapter, params_plain: Mapping[str, Any], key: Mapping[str, Any]) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:  # the page's parameters table shows these values: don't list them twice
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
     nb["metadata"]["chipshock"] = {"chapter": chapter.id, "params": dict(params_plain), "cache": dict(key)}
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
