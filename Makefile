@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book book-student test bench lint vendor clean data
+.PHONY: book book-student course test bench lint vendor clean data
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,9 @@ book: $(INSTALLED)  ## execute stale chapters (papermill) and build _build/html 
 
 book-student: $(INSTALLED)  ## the book without exercise solutions, in _build/student/html
 	$(BIN)/chipshock build --student
+
+course: $(INSTALLED)  ## autograded assignments (otter-grader) in _build/course: student, solution, autograder zip
+	$(BIN)/chipshock course --out _build/course --check
 
 test: $(INSTALLED)  ## the whole test suite
 	$(BIN)/python -m pytest

@@ -73,6 +73,38 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_course(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.teaching.course import build_course
+
+    only = [c.strip() for c in args.only.split(",") if c.strip()] if args.only else None
+    out = Path(args.out) if args.out else find_project().build_dir / "course"
+    for built in build_course(out, only):
+        print(built.autograder)
+    if args.check:
+        from chipshock.teaching.course import verify
+
+        problems = verify(find_project(), out, only)
+        if problems:
+            raise ExecutionError("the autograders do not grade as they should:\n" + "\n".join(problems))
+        print("every solution scores full marks and every blank notebook zero")
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.teaching.course import grade
+
+    project = find_project()
+    course_dir = Path(args.course) if args.course else project.build_dir / "course"
+    params = Path(args.params) if args.params else None
+    score = grade(project, args.assignment, Path(args.submission), course_dir, params)
+    print(score.report())
+    return 0
+
+
 def _cmd_publish(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -105,6 +137,18 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=int, default=0, help="random seed (same seed, same assignment)")
     a.add_argument("--out", required=True, help="new folder for the YAML files and assignments.csv")
     a.set_defaults(func=_cmd_assign)
+    c = sub.add_parser("course", help="build the autograded assignments (`make course`)")
+    c.add_argument("--out", help="output folder (default _build/course)")
+    c.add_argument("--only", help="comma-separated assignments (chapter ids) to build")
+    c.add_argument("--check", action="store_true",
+                   help="then grade every solution (full marks) and blank notebook (zero)")
+    c.set_defaults(func=_cmd_course)
+    g = sub.add_parser("grade", help="grade one assignment notebook locally and print the score")
+    g.add_argument("assignment", help="the assignment: a chapter id (see `chipshock chapters`)")
+    g.add_argument("submission", help="the saved .ipynb to grade")
+    g.add_argument("--params", help="the student's file from `chipshock assign`: refuse other parameters")
+    g.add_argument("--course", help="folder of the built course (default _build/course; built when missing)")
+    g.set_defaults(func=_cmd_grade)
     pub = sub.add_parser("publish", help="tracked files plus executed notebooks, for the published branch")
     pub.add_argument("--out", required=True, help="folder to fill (replaced)")
     pub.add_argument("--repository", required=True, help="owner/name on GitHub, for the Colab setup cell")

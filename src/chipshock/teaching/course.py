@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -203,10 +204,27 @@ def grade(project: Project, chapter_id: str, submission: Path, course_dir: Path,
     old = os.environ.get(ROOT_ENV)
     os.environ[ROOT_ENV] = str(project.root)
     try:
-        results = grade_submission(str(submission.resolve()), str(built.autograder.resolve()), quiet=True)
+        with warnings.catch_warnings():  # otter-grader's own deprecation noise (pandas, pkg_resources)
+            warnings.simplefilter("ignore")
+            results = grade_submission(str(submission.resolve()), str(built.autograder.resolve()), quiet=True)
     finally:
         if old is None:
             os.environ.pop(ROOT_ENV, None)
         else:
             os.environ[ROOT_ENV] = old
     return Score(a.chapter, {q.name: (float(results.get_score(q.name)), float(q.points)) for q in a.questions})
+
+
+def verify(project: Project, course_dir: Path, only: list[str] | None = None) -> list[str]:
+    """Grade each built solution (must score full marks) and blank student notebook (must score
+    zero); the problems found, empty when every assignment grades as it should."""
+    problems = []
+    for a in [get_assignment(c) for c in only] if only else list(ASSIGNMENTS):
+        built = paths(course_dir, a.chapter)
+        solution = grade(project, a.chapter, built.solution, course_dir)
+        blank = grade(project, a.chapter, built.student, course_dir)
+        if solution.total != solution.possible:
+            problems.append(f"{a.chapter}: the solution scores {solution.total:g} of {solution.possible:g}")
+        if blank.total != 0:
+            problems.append(f"{a.chapter}: the blank student notebook scores {blank.total:g}, not 0")
+    return problems
