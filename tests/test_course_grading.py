@@ -96,7 +96,8 @@ def _with_answer(solution: Path, question: str, value: str, dest: Path) -> Path:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", FAST)
-def test_solution_full_blank_zero_one_wrong_loses_its_points(course: Path, tmp_path: Path, chapter: str) -> None:
+def test_solution_full_blank_zero_one_wrong_loses_its_points(course: Path, tmp_path: Path,
+                                                             chapter: str) -> None:
     a = get_assignment(chapter)
     folder = course / chapter
     student = json.loads((folder / "student" / f"{chapter}.ipynb").read_text())
@@ -110,7 +111,8 @@ def test_solution_full_blank_zero_one_wrong_loses_its_points(course: Path, tmp_p
     assert blank.total == 0
     wrong_q = max(a.questions, key=lambda q: q.points)
     key = answers.expected(chapter, wrong_q.name, {})
-    wrong = _with_answer(folder / "solution" / f"{chapter}.ipynb", wrong_q.name, repr(key + 1), tmp_path / "w.ipynb")
+    wrong = _with_answer(folder / "solution" / f"{chapter}.ipynb", wrong_q.name, repr(key + 1),
+                         tmp_path / "w.ipynb")
     score = grade(PROJECT, chapter, wrong, course)
     assert score.total == a.points - wrong_q.points
     assert score.questions[wrong_q.name] == (0, wrong_q.points)
@@ -121,7 +123,8 @@ def test_keys_depend_on_the_students_parameters(course: Path, tmp_path: Path) ->
     """Another student's number is wrong for you: the key follows MY_PARAMS."""
     theirs = answers.expected("primer", "q2", {"seed": 11})
     assert theirs != answers.expected("primer", "q2", {})
-    sub = _with_answer(course / "primer" / "solution" / "primer.ipynb", "q2", repr(theirs), tmp_path / "c.ipynb")
+    sub = _with_answer(course / "primer" / "solution" / "primer.ipynb", "q2", repr(theirs),
+                       tmp_path / "c.ipynb")
     assert grade(PROJECT, "primer", sub, course).questions["q2"] == (0, 2)
 
 

@@ -105,5 +105,6 @@ def test_drift_bias_is_what_twfe_picks_up_on_average() -> None:
 
 def test_pre_trend_sandboxes_are_run_all_s_first_draws(results: dict) -> None:
     alone = pm.pre_trend_sandboxes(pmp.PARAMS.resolve(FAST))
-    assert alone["twfe_trend"].table().loc["treat", "coef"] == results["twfe_trend"].table().loc["treat", "coef"]
+    coef = alone["twfe_trend"].table().loc["treat", "coef"]
+    assert coef == results["twfe_trend"].table().loc["treat", "coef"]
     assert alone["trend_p"] == results["event_trend"][1]["p"]

@@ -42,8 +42,11 @@ def _config(a: Assignment) -> str:
 
 def _intro(a: Assignment) -> str:
     simulated = " **All data in this assignment are SIMULATED.**" if a.chapter == "primer" else ""
-    defaults = (f"`chipshock run {a.chapter} -f {a.defaults}`" if isinstance(a.defaults, str)
-                else f"`chipshock run {a.chapter} " + " ".join(f"-p {k} {v}" for k, v in a.defaults.items()) + "`")
+    if isinstance(a.defaults, str):
+        defaults = f"`chipshock run {a.chapter} -f {a.defaults}`"
+    else:
+        pairs = " ".join(f"-p {k} {v}" for k, v in a.defaults.items())
+        defaults = f"`chipshock run {a.chapter} {pairs}`"
     return (f"# Assignment: {a.title}\n\n{a.exercise}{simulated} The default assignment is {defaults}; "
             f"your instructor gives you your own parameter values with `chipshock assign`.\n\n"
             "1. Put your values in `MY_PARAMS` below (leave it `{}` for the default assignment).\n"
@@ -56,7 +59,8 @@ def _intro(a: Assignment) -> str:
 
 
 def _question_cells(a: Assignment, q: Question) -> list[nbformat.NotebookNode]:
-    new_raw, new_md, new_code = nbformat.v4.new_raw_cell, nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    v4 = nbformat.v4
+    new_raw, new_md, new_code = v4.new_raw_cell, v4.new_markdown_cell, v4.new_code_cell
     return [
         new_raw(f"# BEGIN QUESTION\nname: {q.name}\npoints: [0, {q.points}]"),
         new_md(f"**{q.name}** ({TRACKS[q.track]}; {q.points} point{'s' * (q.points != 1)}). {q.prompt} "
@@ -166,7 +170,8 @@ def notebook_params(submission: Path) -> dict[str, Any]:
     for cell in nb.cells:
         if PARAMS_CELL_TAG in cell.metadata.get("tags", []):
             for node in ast.parse(cell.source).body:
-                if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "MY_PARAMS" for t in node.targets):
+                targets = [getattr(t, "id", "") for t in getattr(node, "targets", [])]
+                if isinstance(node, ast.Assign) and "MY_PARAMS" in targets:
                     try:
                         return dict(ast.literal_eval(node.value))
                     except (ValueError, TypeError):
@@ -212,7 +217,8 @@ def grade(project: Project, chapter_id: str, submission: Path, course_dir: Path,
             os.environ.pop(ROOT_ENV, None)
         else:
             os.environ[ROOT_ENV] = old
-    return Score(a.chapter, {q.name: (float(results.get_score(q.name)), float(q.points)) for q in a.questions})
+    scores = {q.name: (float(results.get_score(q.name)), float(q.points)) for q in a.questions}
+    return Score(a.chapter, scores)
 
 
 def verify(project: Project, course_dir: Path, only: list[str] | None = None) -> list[str]:
