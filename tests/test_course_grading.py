@@ -53,6 +53,8 @@ def test_every_assignment_is_a_chapter_with_valid_defaults_and_questions() -> No
         names = [q.name for q in a.questions]
         assert len(names) == len(set(names)) and a.points == sum(q.points for q in a.questions)
         assert {q.track for q in a.questions} == {"policy", "methods"}
+        for name in a.vary:
+            get_chapter(a.chapter).params.get(name)
 
 
 def test_students_own_values_override_the_default_assignment() -> None:

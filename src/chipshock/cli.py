@@ -83,12 +83,13 @@ def _cmd_course(args: argparse.Namespace) -> int:
     for built in build_course(out, only):
         print(built.autograder)
     if args.check:
-        from chipshock.teaching.course import verify
+        from chipshock.teaching.course import verify, write_answer_key
 
         problems = verify(find_project(), out, only)
         if problems:
             raise ExecutionError("the autograders do not grade as they should:\n" + "\n".join(problems))
         print("every solution scores full marks and every blank notebook zero")
+        print(write_answer_key(find_project(), out))
     return 0
 
 

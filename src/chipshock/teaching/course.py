@@ -234,3 +234,22 @@ def verify(project: Project, course_dir: Path, only: list[str] | None = None) ->
         if blank.total != 0:
             problems.append(f"{a.chapter}: the blank student notebook scores {blank.total:g}, not 0")
     return problems
+
+
+def write_answer_key(project: Project, course_dir: Path) -> Path:
+    """`answer-key.csv`: every question's answer for the default assignment (MY_PARAMS = {})."""
+    import csv
+
+    from chipshock.teaching.answers import expected
+
+    rows = [{"assignment": a.chapter, "question": q.name, "points": q.points, "track": q.track,
+             "answer": expected(a.chapter, q.name, {}, project)}
+            for a in ASSIGNMENTS for q in a.questions]
+    path = course_dir / "answer-key.csv"
+    tmp = path.with_name(f".{path.name}.tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, path)
+    return path
