@@ -55,8 +55,8 @@ def links(repo: str, chapter_id: str) -> dict[str, str]:
 
 def box(chapter_id: str, repo: str | None) -> str:
     """The box's MyST markdown."""
-    run = (f"make book                  # installs .venv, executes the chapters, builds the book\n"
-           f".venv/bin/chipshock params {chapter_id}     # what you can change\n"
+    run = (f"make book    # install, execute every chapter, build (minutes)\n"
+           f".venv/bin/chipshock params {chapter_id}    # what you can change\n"
            f".venv/bin/chipshock run {chapter_id} -p NAME VALUE")
     if repo is None:
         head = ("This build of the book names no repository, so it shows no clone command and no "
