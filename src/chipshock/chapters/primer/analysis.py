@@ -94,6 +94,11 @@ def few_cluster_rejections(rng: np.random.Generator, clusters: int, periods: int
     return {name: n / replications for name, n in hits.items()}
 
 
+def rejections_table(rates: dict[str, float]) -> pd.DataFrame:
+    """The few-clusters rejection rates as a table: one row per test."""
+    return pd.DataFrame({"test": list(rates), "rejection_rate": [float(v) for v in rates.values()]})
+
+
 def within_panel(rng: np.random.Generator, n_units: int, n_periods: int, effect: float,
                  repo_shock: float = 0.0) -> pd.DataFrame:
     """SIMULATED true CN and US commit counts per unit-week; CN rises by exp(effect) after the shock.
