@@ -67,7 +67,8 @@ def box(chapter_id: str, repo: str | None) -> str:
     else:
         url = links(repo, chapter_id)
         folder = repo.split("/")[1]
-        head = "On your computer (Python 3.11 or 3.12 and `make`; Windows and macOS notes in the syllabus):"
+        head = ("On your computer (Python 3.11 or 3.12 and `make`; notes for Windows and macOS in the "
+                "{ref}`syllabus <syllabus-setup>`):")
         commands = f"git clone {url['clone']} && cd {folder}\n{run}"
         buttons = ("\n\nOr in the browser, without installing anything: "
                    f'<a class="chipshock-launch-button" href="{url["binder"]}">Open in Binder</a> '
