@@ -30,6 +30,10 @@ def _q(kind: str) -> Question:
     ("float", 0.12, 0.1234, False),  # two is not enough
     ("float", -0.1234, 0.1234, False),  # the sign matters
     ("float", 3, 3.0, True),
+    ("float", 5.84e-10, 5.837e-10, True),  # a small p-value read off a page to three digits
+    ("float", 0.0, 5.837e-10, False),  # zero is not a small p-value
+    ("float", 1e-4, 5.837e-10, False),
+    ("float", 0.0, 0.0, True),
     ("float", float("nan"), 0.0, False),
     ("float", ..., 0.0, False),  # the blank notebook's answer
     ("float", True, 1.0, False),  # a bool is not a number here

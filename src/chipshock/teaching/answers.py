@@ -23,6 +23,9 @@ from chipshock.teaching.assignments import Assignment, Question, get_assignment
 FLOAT_TOLERANCE = 5e-4
 """Floats are accepted within half a unit of the third decimal, so that a number read off a
 page (printed to three decimals) counts as right."""
+SMALL = 0.01
+"""Below this size (p-values such as 5.84e-10) a float must match to three significant digits
+instead: half a unit of the third decimal would accept any small number, zero included."""
 
 
 def assignment_set(project: Project, assignment: Assignment, my_params: Mapping[str, Any]) -> dict[str, Any]:
@@ -123,7 +126,10 @@ def matches(q: Question, answer: Any, key: Any) -> bool:
     if q.kind == "int":
         return int(answer) == int(key)
     if q.kind == "float":
-        return abs(float(answer) - float(key)) <= max(FLOAT_TOLERANCE, q.tolerance)
+        error, size = abs(float(answer) - float(key)), abs(float(key))
+        if size < SMALL:
+            return error <= max(5e-3 * size, q.tolerance * size, 1e-15)
+        return error <= max(FLOAT_TOLERANCE, q.tolerance)
     return answer.strip().lower() == str(key).strip().lower()
 
 
