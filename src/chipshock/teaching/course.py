@@ -10,6 +10,7 @@ computed for the student's parameters) worth the question's points.
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
 import os
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,6 +193,28 @@ def check_params(project: Project, chapter_id: str, submission: Path, params_fil
                         "values of your own file into MY_PARAMS")
 
 
+@contextlib.contextmanager
+def _environ(values: dict[str, str]) -> Iterator[None]:
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _quiet_kernel(ipython_dir: Path) -> str:
+    """An IPython profile whose kernels log errors only (not the loopback TCP warning)."""
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True)
+    (profile / "ipython_kernel_config.py").write_text('c.IPKernelApp.log_level = "ERROR"\n')
+    return str(ipython_dir)
+
+
 def grade(project: Project, chapter_id: str, submission: Path, course_dir: Path,
           params_file: Path | None = None) -> Score:
     """Grade one submission locally with the assignment's autograder (built when missing)."""
@@ -204,19 +228,13 @@ def grade(project: Project, chapter_id: str, submission: Path, course_dir: Path,
     built = paths(course_dir, a.chapter)
     if not built.autograder.is_file():
         built = build_assignment(a, course_dir)
-    from otter.api import grade_submission
+    with tempfile.TemporaryDirectory(prefix="chipshock-ipython-") as ipython_dir, \
+            _environ({ROOT_ENV: str(project.root), "IPYTHONDIR": _quiet_kernel(Path(ipython_dir))}), \
+            warnings.catch_warnings():  # otter-grader's own deprecation noise (pandas, pkg_resources)
+        warnings.simplefilter("ignore")
+        from otter.api import grade_submission
 
-    old = os.environ.get(ROOT_ENV)
-    os.environ[ROOT_ENV] = str(project.root)
-    try:
-        with warnings.catch_warnings():  # otter-grader's own deprecation noise (pandas, pkg_resources)
-            warnings.simplefilter("ignore")
-            results = grade_submission(str(submission.resolve()), str(built.autograder.resolve()), quiet=True)
-    finally:
-        if old is None:
-            os.environ.pop(ROOT_ENV, None)
-        else:
-            os.environ[ROOT_ENV] = old
+        results = grade_submission(str(submission.resolve()), str(built.autograder.resolve()), quiet=True)
     scores = {q.name: (float(results.get_score(q.name)), float(q.points)) for q in a.questions}
     return Score(a.chapter, scores)
 
