@@ -96,3 +96,23 @@ def test_workflow_builds_the_course_and_publishes_the_student_edition_beside_the
 def test_actionlint_accepts_the_workflows() -> None:
     proc = subprocess.run(["actionlint"], cwd=REPO, capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(("title", "edition"), [("Syllabus — Book", "full"),
+                                                ("Syllabus — Book (student edition)", "student")])
+def test_sidebar_links_both_editions(tmp_path: Path, title: str, edition: str) -> None:
+    """The editions script, on a page laid out as the workflow publishes it (student/ beside)."""
+    from test_browser import rendered_dom
+
+    site = tmp_path / "site"
+    page = (site / "student" if edition == "student" else site) / "book" / "syllabus.html"
+    page.parent.mkdir(parents=True)
+    script = (REPO / "_static" / "chipshock-editions.js").read_text()
+    page.write_text(f'<!DOCTYPE html><html data-content_root="../"><head><title>{title}</title></head><body>'
+                    '<div class="bd-sidebar-primary"><div class="sidebar-primary-items__start"></div></div>'
+                    f"<script>{script}</script></body></html>")
+    dom = rendered_dom(page, tmp_path / "profile")
+    assert f'href="{(site / "book/intro.html").as_uri()}"' in dom
+    assert f'href="{(site / "student/book/intro.html").as_uri()}"' in dom
+    current = "Student edition" if edition == "student" else "Full book (with solutions)"
+    assert f">{current}</a>" in dom.split('class="current"')[1][:300]
