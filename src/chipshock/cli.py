@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from chipshock.data.cli import add_data_parser
 from chipshock.errors import ExecutionError, UserError
@@ -85,6 +86,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assignment_base(chapter_id: str) -> dict[str, Any]:
+    """The default set of the chapter's course assignment (kept in every student's file)."""
+    from chipshock.teaching.answers import default_set
+    from chipshock.teaching.assignments import ASSIGNMENTS
+
+    match = [a for a in ASSIGNMENTS if a.chapter == chapter_id]
+    return default_set(find_project(), match[0]) if match else {}
+
+
 def _cmd_assign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -94,7 +104,8 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     vary = [v.strip() for v in args.vary.split(",") if v.strip()]
     if not vary:
         raise UserError("--vary needs at least one parameter name (see `chipshock params CHAPTER`)")
-    sets = assign(chapter.params, read_roster(Path(args.students)), vary, args.seed)
+    students = read_roster(Path(args.students))
+    sets = assign(chapter.params, students, vary, args.seed, _assignment_base(chapter.id))
     out = Path(args.out)
     write_assignments(chapter, sets, out, args.seed)
     print(out / "assignments.csv")

@@ -35,11 +35,14 @@ def assignment_set(project: Project, assignment: Assignment, my_params: Mapping[
         raise UserError(f"MY_PARAMS must be a dict of parameter values (from your `chipshock assign` "
                         f"file), not {type(my_params).__name__}")
     chapter = get_chapter(assignment.chapter)
-    base = assignment.defaults
-    if isinstance(base, str):
-        base = read_params_file(project.root / base)
-    values = chapter.params.resolve({**dict(base), **dict(my_params)})
+    values = chapter.params.resolve({**default_set(project, assignment), **dict(my_params)})
     return chapter.params.to_plain(values)
+
+
+def default_set(project: Project, assignment: Assignment) -> dict[str, Any]:
+    """The assignment's default parameter values (its rerun exercise's)."""
+    base = assignment.defaults
+    return dict(read_params_file(project.root / base) if isinstance(base, str) else base)
 
 
 def executed_path(project: Project, chapter: Chapter, plain: Mapping[str, Any]) -> Path:

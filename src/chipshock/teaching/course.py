@@ -55,7 +55,9 @@ def _intro(a: Assignment) -> str:
             "2. Run every cell. `mine` holds what the chapter glued for your parameters and `default` "
             "what it glued for the default book: the names are those of the chapter's "
             f"`{{glue:text}}` references in `book/{a.chapter}.md`.\n"
-            "3. Replace each `...` with your answer (a number; give floats to three decimals or more).\n"
+            "3. Replace each `...` with your answer, a number (floats to three decimals or more). Policy "
+            f"track: type it as your run's page shows it (`chipshock run {a.chapter} -f YOUR-FILE.yml` "
+            "prints the page's address). Methods track: compute it from `mine` and `default`.\n"
             f"4. Save, then grade it yourself: `chipshock grade {a.chapter} {a.chapter}.ipynb` "
             f"(total {a.points} points).")
 
@@ -84,9 +86,10 @@ def master_notebook(a: Assignment) -> nbformat.NotebookNode:
     """The otter-grader master notebook of an assignment (solutions and tests in one)."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    example = f'{{"{a.vary[0]}": ...}}' if a.vary else "{}"
     params = nbformat.v4.new_code_cell(
-        "# Your parameter values from `chipshock assign` (a dict), e.g. {\"seed\": 3}; {} is the default "
-        "assignment.\nMY_PARAMS = {}")
+        f"# Your parameter values from your `chipshock assign` file, as a dict (e.g. {example});\n"
+        "# {} is the default assignment.\nMY_PARAMS = {}")
     params.metadata["tags"] = [PARAMS_CELL_TAG]
     nb.cells = [
         nbformat.v4.new_raw_cell(_config(a)),
