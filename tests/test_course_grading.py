@@ -162,3 +162,20 @@ def test_notebook_params_reads_the_tagged_cell(tmp_path: Path) -> None:
     nbformat.write(nb, tmp_path / "b.ipynb")
     with pytest.raises(UserError, match="plain dict"):
         notebook_params(tmp_path / "b.ipynb")
+
+
+@pytest.mark.slow
+def test_answer_runs_leave_chipshock_run_its_variants_folder(tmp_path: Path) -> None:
+    """Keys are computed outside variants/, and a later `chipshock run` of the same set works."""
+    from chipshock.params import params_hash
+
+    a = get_assignment("primer")
+    plain = answers.assignment_set(PROJECT, a, {"seed": 5})
+    answers.expected("primer", "q1", {"seed": 5})
+    variant = PROJECT.variants / f"primer-{params_hash(plain)}"
+    assert not variant.exists()
+    assert (PROJECT.build_dir / "course-runs" / f"primer-{params_hash(plain)}").is_dir()
+    mine = tmp_path / "mine.yml"
+    mine.write_text("seed: 5\npre_trend: 0.3\nn_units: 20\n")
+    assert main(["run", "primer", "-f", str(mine)]) == 0
+    assert variant.is_dir()

@@ -46,17 +46,21 @@ def default_set(project: Project, assignment: Assignment) -> dict[str, Any]:
 
 
 def executed_path(project: Project, chapter: Chapter, plain: Mapping[str, Any]) -> Path:
-    """Where the run of these parameters lives: the book's notebook for the defaults, else the
-    folder `chipshock run` uses, so that an earlier rerun is reused."""
+    """Where the run of these parameters is kept: the book's notebook for the defaults, else
+    `_build/course-runs/` (never `variants/`, which belongs to `chipshock run`)."""
     if dict(plain) == chapter.params.to_plain(chapter.params.defaults()):
         return project.root / chapter.executed
-    return project.variants / f"{chapter.id}-{params_hash(plain)}" / chapter.executed
+    return project.build_dir / "course-runs" / f"{chapter.id}-{params_hash(plain)}" / chapter.executed
 
 
 def chapter_values(project: Project, chapter: Chapter, plain: Mapping[str, Any]) -> dict[str, Any]:
-    """Every number and word the chapter glues under these parameters (executing it if stale)."""
-    from chipshock.pipeline.execute import execute
+    """Every number and word the chapter glues under these parameters: read from a fresh
+    `chipshock run` of them when there is one, else executed (cached)."""
+    from chipshock.pipeline.execute import chapter_key, execute, is_fresh
 
+    rerun = project.variants / f"{chapter.id}-{params_hash(plain)}" / chapter.executed
+    if is_fresh(rerun, chapter_key(project, chapter, plain)):
+        return glued_scalars(rerun)
     out = executed_path(project, chapter, plain)
     execute(project, chapter, plain, out)
     return glued_scalars(out)
