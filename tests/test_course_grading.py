@@ -34,6 +34,8 @@ def _q(kind: str) -> Question:
     ("float", 0.0, 5.837e-10, False),  # zero is not a small p-value
     ("float", 1e-4, 5.837e-10, False),
     ("float", 0.0, 0.0, True),
+    ("float", 2.32e-71, 7.19e-53, False),  # tiny p-values still differ
+    ("float", 7.19e-53, 7.193e-53, True),
     ("float", float("nan"), 0.0, False),
     ("float", ..., 0.0, False),  # the blank notebook's answer
     ("float", True, 1.0, False),  # a bool is not a number here

@@ -134,8 +134,10 @@ def matches(q: Question, answer: Any, key: Any) -> bool:
         return int(answer) == int(key)
     if q.kind == "float":
         error, size = abs(float(answer) - float(key)), abs(float(key))
+        if size == 0:
+            return error <= 1e-12
         if size < SMALL:
-            return error <= max(5e-3 * size, q.tolerance * size, 1e-15)
+            return error <= 5e-3 * size
         return error <= max(FLOAT_TOLERANCE, q.tolerance)
     return answer.strip().lower() == str(key).strip().lower()
 

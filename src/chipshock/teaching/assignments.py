@@ -172,7 +172,7 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
                'mine["twfe_trend_coef"] - mine["true_effect"]',
                lambda m, d: m["twfe_trend_coef"] - m["true_effect"], points=2, track="methods"),
         ),
-        vary=("seed", "pre_trend", "n_units"),
+        vary=("seed", "pre_trend"),  # not n_units: with 10 units the pre-trend Wald test degenerates
     ),
 )
 
