@@ -91,13 +91,13 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         "Rerun the chapter with national documents only, counted per year.",
         "params/policy-central-yearly.yml",
         (
-            _q("q1", "How many Chinese documents remain in your run?", 'mine["n_cn"]', _key("n_cn"),
-               kind="int"),
-            _q("q2", "What is the p-value of Fisher's exact test of the change in the Chinese share "
-               "mentioning open source?", 'mine["cn_os_fisher_p"]', _key("cn_os_fisher_p")),
-            _q("q3", "How many Chinese documents does your run drop, compared with the default book "
-               "(default minus yours)?", 'default["n_cn"] - mine["n_cn"]',
-               lambda m, d: d["n_cn"] - m["n_cn"], kind="int", track="methods"),
+            _q("q1", "How many Chinese document families remain in your run?", 'mine["n_cn_units"]',
+               _key("n_cn_units"), kind="int"),
+            _q("q2", "What is the p-value of the logit's China x after interaction?", 'mine["logit_p"]',
+               _key("logit_p")),
+            _q("q3", "How many Chinese document families does your run drop, compared with the default "
+               "book (default minus yours)?", 'default["n_cn_units"] - mine["n_cn_units"]',
+               lambda m, d: d["n_cn_units"] - m["n_cn_units"], kind="int", track="methods"),
         ),
         vary=("jurisdictions", "period", "min_words"),
     ),
