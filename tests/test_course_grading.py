@@ -167,16 +167,20 @@ def test_notebook_params_reads_the_tagged_cell(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_answer_runs_leave_chipshock_run_its_variants_folder(tmp_path: Path) -> None:
+def test_answer_runs_leave_chipshock_run_its_variants_folder(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """Keys are computed outside variants/, and a later `chipshock run` of the same set works."""
+    from helpers import copy_project
+
     from chipshock.params import params_hash
 
-    a = get_assignment("primer")
-    plain = answers.assignment_set(PROJECT, a, {"seed": 5})
-    answers.expected("primer", "q1", {"seed": 5})
-    variant = PROJECT.variants / f"primer-{params_hash(plain)}"
+    project = copy_project(tmp_path / "book")
+    monkeypatch.setenv("CHIPSHOCK_ROOT", str(project.root))
+    plain = answers.assignment_set(project, get_assignment("primer"), {"seed": 5})
+    answers.expected("primer", "q1", {"seed": 5}, project)
+    variant = project.variants / f"primer-{params_hash(plain)}"
     assert not variant.exists()
-    assert (PROJECT.build_dir / "course-runs" / f"primer-{params_hash(plain)}").is_dir()
+    assert (project.build_dir / "course-runs" / f"primer-{params_hash(plain)}").is_dir()
     mine = tmp_path / "mine.yml"
     mine.write_text("seed: 5\npre_trend: 0.3\nn_units: 20\n")
     assert main(["run", "primer", "-f", str(mine)]) == 0
