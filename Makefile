@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book book-student pdf screenshots test bench lint vendor clean data
+.PHONY: book book-student pdf screenshots course test bench lint vendor clean data
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ pdf: $(INSTALLED)  ## the whole book as one PDF, _build/pdf/book.pdf (single-pag
 
 screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px and in dark mode, in _build/screenshots
 	$(BIN)/python scripts/screenshots.py
+
+course: $(INSTALLED)  ## autograded assignments (otter-grader) in _build/course: student, solution, autograder zip
+	$(BIN)/chipshock course --out _build/course --check
 
 test: $(INSTALLED)  ## the whole test suite
 	$(BIN)/python -m pytest

@@ -76,3 +76,29 @@ def test_cli_assign_and_its_bad_input(tmp_path: Path, capsys: pytest.CaptureFixt
     err = capsys.readouterr().err
     assert "--vary needs at least one parameter" in err and "cannot read the roster" in err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_a_base_set_is_kept_unless_a_varied_parameter_overrides_it() -> None:
+    base = {"geo_proxy": "hour", "hour_cutoff_utc": 17}
+    sets = assign(DEV.params, ["a", "b", "c"], ["estimator"], seed=3, base=base)
+    for values in sets.values():
+        assert values["geo_proxy"] == "hour" and values["hour_cutoff_utc"] == 17
+        assert set(values) == {"geo_proxy", "hour_cutoff_utc", "estimator"}
+    varied = assign(DEV.params, [f"s{i}" for i in range(20)], ["geo_proxy"], seed=3, base=base)
+    assert len({v["geo_proxy"] for v in varied.values()}) > 1
+
+
+def test_cli_assign_files_hold_the_assignment_and_reproduce_its_run(tmp_path: Path) -> None:
+    """A student's file alone gives their assignment's run: `chipshock run CHAPTER -f FILE`."""
+    from chipshock.paths import find_project
+    from chipshock.teaching.answers import assignment_set
+    from chipshock.teaching.assignments import get_assignment
+
+    roster = tmp_path / "roster.txt"
+    roster.write_text("Ada\n")
+    assert main(["assign", "developers", "--students", str(roster), "--vary", "estimator",
+                 "--out", str(tmp_path / "a")]) == 0
+    mine = read_params_file(tmp_path / "a" / "ada.yml")
+    assert mine["geo_proxy"] == "hour"  # the rerun exercise's proxy (params/developers-clock.yml)
+    run = DEV.params.to_plain(DEV.params.resolve(mine))
+    assert assignment_set(find_project(), get_assignment("developers"), mine) == run

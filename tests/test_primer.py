@@ -71,3 +71,40 @@ def test_same_seed_same_numbers() -> None:
     a = pm.run_all(pmp.PARAMS.resolve({"replications": 20, "n_units": 20}))
     b = pm.run_all(pmp.PARAMS.resolve({"replications": 20, "n_units": 20}))
     assert a["twfe"].coef[0] == b["twfe"].coef[0] and a["few"] == b["few"]
+
+
+@pytest.mark.parametrize(("low", "high", "truth", "word"), [
+    (0.1, 0.5, 0.3, "contains"), (0.3, 0.5, 0.3, "contains"), (0.31, 0.5, 0.3, "misses"),
+    (-0.5, -0.1, 0.3, "misses"), (-0.5, -0.1, -0.3, "contains")])
+def test_covers_word(low: float, high: float, truth: float, word: str) -> None:
+    assert pm.covers_word(low, high, truth) == word
+
+
+@pytest.mark.parametrize(("p", "word"), [(0.001, "rejects"), (0.049, "rejects"), (0.05, "does not reject"),
+                                         (0.7, "does not reject")])
+def test_rejects_word(p: float, word: str) -> None:
+    assert pm.rejects_word(p) == word
+
+
+@pytest.mark.parametrize(("est", "truth", "word"), [(0.5, 0.3, "above"), (0.1, 0.3, "below"),
+                                                    (-0.5, -0.3, "below"), (-0.1, -0.3, "above"),
+                                                    (0.3, 0.3, "equal to")])
+def test_side_word(est: float, truth: float, word: str) -> None:
+    assert pm.side_word(est, truth) == word
+
+
+def test_drift_bias_is_what_twfe_picks_up_on_average() -> None:
+    """The bias formula matches the mean TWFE error on drifting panels (and is zero without drift)."""
+    assert pm.drift_bias(0.0, 20) == 0.0
+    assert pm.drift_bias(0.3, 20) == pytest.approx(0.3 * 5.5)
+    rng = np.random.default_rng(5)
+    errors = [pm.twfe(pm.classic_panel(rng, 40, 12, 0.2, 0.2)).table().loc["treat", "coef"] - 0.2
+              for _ in range(30)]
+    assert np.mean(errors) == pytest.approx(pm.drift_bias(0.2, 12), abs=0.05)
+
+
+def test_pre_trend_sandboxes_are_run_all_s_first_draws(results: dict) -> None:
+    alone = pm.pre_trend_sandboxes(pmp.PARAMS.resolve(FAST))
+    coef = alone["twfe_trend"].table().loc["treat", "coef"]
+    assert coef == results["twfe_trend"].table().loc["treat", "coef"]
+    assert alone["trend_p"] == results["event_trend"][1]["p"]

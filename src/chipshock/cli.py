@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from chipshock.data.cli import add_data_parser
 from chipshock.errors import ExecutionError, UserError
@@ -85,6 +86,15 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _assignment_base(chapter_id: str) -> dict[str, Any]:
+    """The default set of the chapter's course assignment (kept in every student's file)."""
+    from chipshock.teaching.answers import default_set
+    from chipshock.teaching.assignments import ASSIGNMENTS
+
+    match = [a for a in ASSIGNMENTS if a.chapter == chapter_id]
+    return default_set(find_project(), match[0]) if match else {}
+
+
 def _cmd_assign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -94,10 +104,44 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     vary = [v.strip() for v in args.vary.split(",") if v.strip()]
     if not vary:
         raise UserError("--vary needs at least one parameter name (see `chipshock params CHAPTER`)")
-    sets = assign(chapter.params, read_roster(Path(args.students)), vary, args.seed)
+    students = read_roster(Path(args.students))
+    sets = assign(chapter.params, students, vary, args.seed, _assignment_base(chapter.id))
     out = Path(args.out)
     write_assignments(chapter, sets, out, args.seed)
     print(out / "assignments.csv")
+    return 0
+
+
+def _cmd_course(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.teaching.course import build_course
+
+    only = [c.strip() for c in args.only.split(",") if c.strip()] if args.only else None
+    out = Path(args.out) if args.out else find_project().build_dir / "course"
+    for built in build_course(out, only):
+        print(built.autograder)
+    if args.check:
+        from chipshock.teaching.course import verify, write_answer_key
+
+        problems = verify(find_project(), out, only)
+        if problems:
+            raise ExecutionError("the autograders do not grade as they should:\n" + "\n".join(problems))
+        print("every solution scores full marks and every blank notebook zero")
+        print(write_answer_key(find_project(), out))
+    return 0
+
+
+def _cmd_grade(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from chipshock.teaching.course import grade
+
+    project = find_project()
+    course_dir = Path(args.course) if args.course else project.build_dir / "course"
+    params = Path(args.params) if args.params else None
+    score = grade(project, args.assignment, Path(args.submission), course_dir, params)
+    print(score.report())
     return 0
 
 
@@ -133,6 +177,18 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--seed", type=int, default=0, help="random seed (same seed, same assignment)")
     a.add_argument("--out", required=True, help="new folder for the YAML files and assignments.csv")
     a.set_defaults(func=_cmd_assign)
+    c = sub.add_parser("course", help="build the autograded assignments (`make course`)")
+    c.add_argument("--out", help="output folder (default _build/course)")
+    c.add_argument("--only", help="comma-separated assignments (chapter ids) to build")
+    c.add_argument("--check", action="store_true",
+                   help="then grade every solution (full marks) and blank notebook (zero)")
+    c.set_defaults(func=_cmd_course)
+    g = sub.add_parser("grade", help="grade one assignment notebook locally and print the score")
+    g.add_argument("assignment", help="the assignment: a chapter id (see `chipshock chapters`)")
+    g.add_argument("submission", help="the saved .ipynb to grade")
+    g.add_argument("--params", help="the student's file from `chipshock assign`: refuse other parameters")
+    g.add_argument("--course", help="folder of the built course (default _build/course; built when missing)")
+    g.set_defaults(func=_cmd_grade)
     pub = sub.add_parser("publish", help="tracked files plus executed notebooks, for the published branch")
     pub.add_argument("--out", required=True, help="folder to fill (replaced)")
     pub.add_argument("--repository", required=True, help="owner/name on GitHub, for the Colab setup cell")

@@ -130,6 +130,7 @@ def write_generated_pages(project: Project) -> None:
 
     write_figures_page(project)
     write_report(project)
+    __import__("chipshock.pipeline.launch").pipeline.launch.add_boxes(project)  # "Run this chapter yourself"
 
 
 def build(project: Project, *, force: bool = False, log: Log = _say, jobs: int = 1) -> Path:

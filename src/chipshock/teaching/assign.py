@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -54,8 +55,14 @@ def menu(param: Param) -> list[Any]:
     return [default]
 
 
-def assign(spec: ParamSpec, students: list[str], vary: list[str], seed: int) -> dict[str, dict[str, Any]]:
-    """A valid parameter set per student, varying the named parameters, reproducible from `seed`."""
+def assign(spec: ParamSpec, students: list[str], vary: list[str], seed: int,
+           base: Mapping[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """A valid parameter set per student, varying the named parameters, reproducible from `seed`.
+
+    `base` (the chapter assignment's default set) is kept in every set unless a varied parameter
+    overrides it, so that a student's file alone reproduces their assignment's run.
+    """
+    base = dict(base or {})
     for name in vary:
         spec.get(name)  # unknown names raise ParamError
     rng = np.random.default_rng(seed)
@@ -67,10 +74,10 @@ def assign(spec: ParamSpec, students: list[str], vary: list[str], seed: int) -> 
                 options = menu(spec.get(name))
                 draw[name] = options[int(rng.integers(len(options)))]
             try:
-                values = spec.resolve(draw)
+                values = spec.resolve({**base, **draw})
             except ParamError:
                 continue
-            out[student] = {k: v for k, v in spec.to_plain(values).items() if k in vary}
+            out[student] = {k: v for k, v in spec.to_plain(values).items() if k in vary or k in base}
             break
         else:
             raise UserError(f"could not draw a valid parameter set for {student}; vary fewer parameters")

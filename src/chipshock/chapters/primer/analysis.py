@@ -12,6 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from chipshock.chapters.primer.parameters import EXERCISE_RUN  # noqa: F401 (re-exported)
 from chipshock.charts import PALETTE
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols, fit_ppml
@@ -93,6 +94,11 @@ def few_cluster_rejections(rng: np.random.Generator, clusters: int, periods: int
     return {name: n / replications for name, n in hits.items()}
 
 
+def rejections_table(rates: dict[str, float]) -> pd.DataFrame:
+    """The few-clusters rejection rates as a table: one row per test."""
+    return pd.DataFrame({"test": list(rates), "rejection_rate": [float(v) for v in rates.values()]})
+
+
 def within_panel(rng: np.random.Generator, n_units: int, n_periods: int, effect: float,
                  repo_shock: float = 0.0) -> pd.DataFrame:
     """SIMULATED true CN and US commit counts per unit-week; CN rises by exp(effect) after the shock.
@@ -140,6 +146,41 @@ def attenuation(panel: pd.DataFrame, shares: list[float], rng: np.random.Generat
     return pd.DataFrame(rows)
 
 
+def drift_bias(pre_trend: float, n_periods: int) -> float:
+    """The bias the pre-treatment drift gives two-way fixed effects in `classic_panel`.
+
+    The treated units sit `pre_trend * (start - t)` below their path before treatment (zero
+    after), so their before-after change is inflated by the mean of that gap over the
+    `start = n_periods // 2` pre periods: `pre_trend * (start + 1) / 2`.
+    """
+    start = n_periods // 2
+    return pre_trend * (start + 1) / 2
+
+
+def covers_word(low: float, high: float, truth: float) -> str:
+    """ "contains" when the interval [low, high] holds the truth, else "misses"."""
+    return "contains" if low <= truth <= high else "misses"
+
+
+def rejects_word(p_value: float, level: float = 0.05) -> str:
+    """ "rejects" when the test rejects at `level`, else "does not reject"."""
+    return "rejects" if p_value < level else "does not reject"
+
+
+def side_word(estimate: float, truth: float) -> str:
+    """Where an estimate lies relative to the truth: "above", "below" or "equal to"."""
+    return "above" if estimate > truth else "below" if estimate < truth else "equal to"
+
+
+def pre_trend_sandboxes(p: dict[str, Any]) -> dict[str, Any]:
+    """Sandboxes 1 and 2 alone (the first two draws of `run_all`, so the same numbers)."""
+    rng = np.random.default_rng(p["seed"])
+    classic = classic_panel(rng, p["n_units"], p["n_periods"], p["true_effect"])
+    trend = classic_panel(rng, p["n_units"], p["n_periods"], p["true_effect"], p["pre_trend"])
+    return {"twfe": twfe(classic), "twfe_trend": twfe(trend),
+            "trend_p": classic_event_study(trend)[1]["p"]}
+
+
 def run_all(p: dict[str, Any]) -> dict[str, Any]:
     """Every sandbox with one seeded generator, in a fixed order (reproducible)."""
     rng = np.random.default_rng(p["seed"])
@@ -149,6 +190,7 @@ def run_all(p: dict[str, Any]) -> dict[str, Any]:
     within = within_panel(rng, p["n_units"], p["n_periods"], p["true_effect"])
     return {
         "classic": classic, "twfe": twfe(classic), "naive": naive_after(classic),
+        "twfe_trend": twfe(trend),
         "event_flat": classic_event_study(classic), "event_trend": classic_event_study(trend),
         "counts": count_estimators(counts), "zero_share": float((counts["y"] == 0).mean()),
         "few": few_cluster_rejections(rng, p["few_clusters"], 12, p["replications"], p["seed"]),

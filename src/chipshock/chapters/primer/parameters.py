@@ -19,3 +19,7 @@ PARAMS = ParamSpec(params=(
     Param("few_clusters", "int", 8, "clusters in the few-clusters sandbox", min=4, max=30),
     Param("replications", "int", 200, "simulated samples in the few-clusters sandbox", min=20, max=2000),
 ))
+
+EXERCISE_RUN: dict[str, float | int] = {"pre_trend": 0.3, "n_units": 20}
+"""Exercise 2's rerun (`chipshock run primer -p pre_trend 0.3 -p n_units 20`): the primer
+assignment's default parameter set."""
