@@ -15,6 +15,7 @@ STANCES = ("supports", "mentions", "exempts_open", "none")
 POLICY_EVENTS = "data/curated/policy_events.csv"
 MODEL_RELEASES = "data/curated/model_releases.csv"
 REPO_OWNER_ORIGIN = "data/curated/repo_owner_origin.csv"
+REPO_KIND = "data/curated/repo_kind.csv"
 US_COMPANIES = "data/curated/us_companies.csv"
 
 PAPER_FILES = (
