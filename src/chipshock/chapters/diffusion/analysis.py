@@ -33,6 +33,7 @@ from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
 from chipshock.data.curated import read_checked_csv
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols
+from chipshock.econometrics.power import mde
 from chipshock.errors import DataError, UserError
 from chipshock.paths import Project
 
@@ -547,6 +548,17 @@ def robustness(weekly: pd.DataFrame, p: dict[str, Any], estimable: list[str]) ->
                          "coef": row["coef"], "se": row["se"], "p used": row["p used"],
                          "repositories": int(row["repositories"])})
     return pd.DataFrame(rows).set_index(["panel", "estimator"])
+
+
+def detectable(row: pd.Series, power: float = 0.80) -> float:
+    """The effect the estimate's test would detect with `power` (t with G-1 degrees of freedom)."""
+    return float(mde(float(row["se"]), power=power, alpha=LEVEL, clusters=int(row["repositories"])))
+
+
+def pre_mean(weekly: pd.DataFrame, rd: RepoDesign, estimable: list[str], origin: str = "CN") -> float:
+    """Mean weekly outcome of one origin's repositories before the shocks (the scale of the effect)."""
+    data = repo_stack(weekly, [pd.Timestamp(s) for s in estimable], rd)
+    return float(data.loc[(data["origin"] == origin) & (data["post"] == 0), "y"].mean())
 
 
 class NoEstimableShock(UserError):
