@@ -123,9 +123,9 @@ def timeline_with_coverage(events: pd.DataFrame, releases: pd.DataFrame, shocks:
                          "label": [f"release list starts {coverage}"]})
     rect = alt.Chart(band).mark_rect(color=PALETTE["grey"], opacity=0.18).encode(
         x="from:T", x2="to:T", tooltip=[alt.Tooltip("label:N", title="coverage")])
-    text = alt.Chart(band).mark_text(align="left", dx=3, dy=-4, baseline="bottom", fontSize=10,
+    text = alt.Chart(band).mark_text(align="left", dx=3, baseline="top", fontSize=10,
                                      color=PALETTE["black"]).encode(
-        x="from:T", y=alt.value(12), text="label:N")
+        x="from:T", y=alt.value(3), text="label:N")
     return alt.layer(rect, text, base)
 
 

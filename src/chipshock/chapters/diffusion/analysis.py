@@ -803,3 +803,98 @@ def epoch_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:
         tooltip=["year:O", "origin:N", "access:N", "models:Q"],
     ).properties(width=width, height=200).facet(column=alt.Column("access:N", title=None,
                                                                    sort=["open weights", "closed"]))
+
+
+# --------------------------------------------------------------------------- the second top-100 list (EvanLi)
+
+MAX_GAP_DAYS = 7  # a difference across a longer gap in a repository's presence is not used
+
+
+def stock_flows(daily: pd.DataFrame, metric: str, max_gap: int = MAX_GAP_DAYS) -> pd.DataFrame:
+    """Net daily flow of a stock (forks or stars) between a repository's consecutive observations.
+
+    The list records a repository only on days it is in a top-100 list, so a gap is bridged by
+    differencing across it: the flow is the change divided by the days between the two
+    observations (a mean net flow per day), used only when the gap is at most `max_gap` days.
+    Deleted forks are netted out, so a flow can be negative.
+    """
+    s = daily.sort_values(["repo", "date"], kind="stable")
+    gap = s.groupby("repo")["date"].diff().dt.days
+    change = s.groupby("repo")[metric].diff()
+    ok = gap.notna() & (gap <= max_gap)
+    return s.loc[ok, ["date", "repo"]].assign(gap=gap[ok].astype(int),
+                                             flow=(change[ok] / gap[ok]).astype(float))
+
+
+def with_origin(frame: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
+    """Owner and owner origin of each row's repository (DataError naming unlisted owners)."""
+    owner = frame["repo"].str.split("/", n=1).str[0]
+    missing = unclassified_owners(owner, owners)
+    if missing:
+        raise DataError(f"{len(missing)} repository owner(s) of the second list are not in "
+                        f"{REPO_OWNER_ORIGIN}: {', '.join(missing[:10])}; add them with an origin and "
+                        "a reason")
+    origin = owner.map(dict(zip(owners["owner"], owners["origin"], strict=True)))
+    return frame.assign(owner=owner, origin=origin)
+
+
+def shock_coverage(flows: pd.DataFrame, shocks: list[pd.Timestamp], window: int) -> pd.DataFrame:
+    """Per shock and owner origin: repositories with a flow in the window, and on both sides of it."""
+    rows = []
+    for shock in shocks:
+        lo, hi = shock - pd.Timedelta(weeks=window), shock + pd.Timedelta(weeks=window)
+        w = flows[(flows["date"] >= lo) & (flows["date"] < hi)]
+        side = w.assign(post=w["date"] >= shock).groupby(["repo", "origin"])["post"].agg(["min", "max"])
+        for origin in ("CN", "US", "other", "unknown"):
+            sub = side[side.index.get_level_values("origin") == origin]
+            rows.append({"shock": shock.strftime("%Y-%m-%d"), "origin": origin, "repositories": len(sub),
+                         "both sides": int((~sub["min"] & sub["max"]).sum()),
+                         "repository names": ", ".join(sub.index.get_level_values("repo"))})
+    return pd.DataFrame(rows).set_index(["shock", "origin"])
+
+
+def comparable(coverage: pd.DataFrame, shock: str, min_repos: int = MIN_REPOS_PER_SIDE) -> bool:
+    """Whether a shock has `min_repos` Chinese- and U.S.-owned repositories observed on both sides."""
+    c = coverage.loc[shock, "both sides"]
+    return bool(c.get("CN", 0) >= min_repos and c.get("US", 0) >= min_repos)
+
+
+def compare_lists(second: pd.DataFrame, ranking: pd.DataFrame, metric: str) -> dict[str, float]:
+    """Agreement of the two top-100 lists where both observe the same repository on the same day:
+    the stocks (share identical, median relative difference) and the day-to-day flows where both
+    observe the repository on two consecutive days (correlation, share identical)."""
+    first = ranking[ranking["item"] == TOPIC][["date", "repo", metric]].drop_duplicates(["date", "repo"])
+    both = second[["date", "repo", metric]].merge(first, on=["date", "repo"], suffixes=("_b", "_a"))
+    if both.empty:
+        raise EmptySelection("the two GitHub lists observe no repository on the same day; "
+                             "widen 'start_date'/'end_date'")
+    a_col, b_col = f"{metric}_a", f"{metric}_b"
+    rel = (both[b_col] - both[a_col]).abs() / both[a_col].where(both[a_col] > 0)
+    b = both.sort_values(["repo", "date"], kind="stable")
+    consecutive = b.groupby("repo")["date"].diff().dt.days == 1
+    fa = b.groupby("repo")[f"{metric}_a"].diff()[consecutive]
+    fb = b.groupby("repo")[f"{metric}_b"].diff()[consecutive]
+    return {"repo_days": len(both), "repos": int(both["repo"].nunique()),
+            "stock_equal_share": float((both[f"{metric}_a"] == both[f"{metric}_b"]).mean()),
+            "stock_median_rel_diff": float(rel.median()),
+            "flow_pairs": int(consecutive.sum()),
+            "flow_corr": float(np.corrcoef(fa, fb)[0, 1]) if consecutive.sum() > 2 else float("nan"),
+            "flow_equal_share": float((fa == fb).mean()) if consecutive.sum() else float("nan")}
+
+
+def weekly_stock_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Mean daily net flow per repository and week (weeks start on Monday)."""
+    week = (flows["date"] - pd.to_timedelta(flows["date"].dt.day_of_week, unit="D")).rename("week")
+    return flows.groupby(["repo", "origin", week])["flow"].mean().rename("flow").reset_index()
+
+
+def early_flows_chart(weekly: pd.DataFrame, shocks: list[dt.date], metric: str,
+                      width: int = 610) -> alt.LayerChart:
+    """Weekly net flows of the repositories the second list observes around the 2022 shocks."""
+    keys = [o for o in ORIGIN_COLOURS_ALL if o in set(weekly["origin"])]
+    lines = alt.Chart(weekly).mark_line(strokeWidth=1.5).encode(
+        x=alt.X("week:T", title=None), y=alt.Y("flow:Q", title=f"net new {metric} per day"),
+        color=alt.Color("origin:N", title="Owner origin", scale=_scale(ORIGIN_COLOURS_ALL, keys)),
+        detail="repo:N",
+        tooltip=["repo:N", alt.Tooltip("week:T", format="%Y-%m-%d"), alt.Tooltip("flow:Q", format=",.1f")])
+    return alt.layer(lines, _shock_rules(shocks)).properties(width=width, height=220)
