@@ -46,7 +46,8 @@ def test_every_owner_of_the_llm_list_is_classified_with_a_reason(owners, llm_own
     assert (owners["reason"].str.len() >= 8).all()
     unknown = owners[owners["origin"] == "unknown"]
     assert unknown["reason"].str.contains("not verified|not stated|no single|pseudonymous").all()
-    assert set(owners["owner"]) == set(llm_owners)  # no stale rows either
+    extra = owners[~owners["owner"].isin(set(llm_owners))]  # no stale rows: only the second list's
+    assert extra["reason"].str.contains("second list only").all() and len(extra) == 2
 
 
 @pytest.mark.parametrize(("owner", "origin"), [
@@ -95,7 +96,10 @@ def kinds() -> pd.DataFrame:
 
 def test_every_repository_of_the_llm_list_has_a_kind_with_a_reason(kinds) -> None:
     ranking = load(PROJECT, "github_ranking")
-    assert set(kinds["repo"]) == set(ranking.loc[ranking["item"] == df.TOPIC, "repo"])  # none stale
+    llm = set(ranking.loc[ranking["item"] == df.TOPIC, "repo"])
+    assert llm <= set(kinds["repo"])
+    extra = kinds[~kinds["repo"].isin(llm)]  # none stale: the others are the second list's
+    assert extra["reason"].str.contains("second list only").all() and len(extra) == 10
     assert set(kinds["kind"]) == set(dfp.REPO_KINDS) and (kinds["reason"].str.len() >= 8).all()
 
 
@@ -489,6 +493,48 @@ def test_significance_words_use_the_p_value_used(coef: float, p: float, directio
                                                  significance: str) -> None:
     row = pd.Series({"coef": coef, "p": 0.999, "p used": p})
     assert df.significance_words(row) == {"direction": direction, "significance": significance}
+
+
+# --------------------------------------------------------------------------- the second top-100 list
+
+def _stocks(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=["date", "repo", "forks"])
+    return out.assign(date=pd.to_datetime(out["date"]), stars=out["forks"] * 10)
+
+
+def test_stock_flows_bridge_short_gaps_and_not_long_ones() -> None:
+    daily = _stocks([("2022-01-01", "a/x", 10), ("2022-01-02", "a/x", 14),    # 4 a day
+                     ("2022-01-05", "a/x", 20),                               # 6 over 3 days: 2 a day
+                     ("2022-02-01", "a/x", 90),                               # a 27-day gap: no flow
+                     ("2022-02-02", "a/x", 89)])                              # a net loss is kept
+    flows = df.stock_flows(daily, "forks")
+    assert flows["flow"].tolist() == [4.0, 2.0, -1.0] and flows["gap"].tolist() == [1, 3, 1]
+
+
+def test_shock_coverage_counts_origins_on_both_sides(owners) -> None:
+    days = pd.date_range("2022-07-01", "2022-09-30")
+    rows = [(str(d.date()), "huggingface/transformers", i) for i, d in enumerate(days)]
+    rows += [(str(d.date()), "microsoft/DeepSpeed", i) for i, d in enumerate(days[62:66])]  # September only
+    flows = df.with_origin(df.stock_flows(_stocks(rows), "forks"), owners)
+    cov = df.shock_coverage(flows, [pd.Timestamp("2022-08-09")], 20)
+    assert cov.loc[("2022-08-09", "other"), "both sides"] == 1
+    us = cov.loc[("2022-08-09", "US")]
+    assert us["repositories"] == 1 and us["both sides"] == 0
+    assert cov.loc[("2022-08-09", "CN"), "repositories"] == 0 and not df.comparable(cov, "2022-08-09")
+    with pytest.raises(DataError, match="nobody-knows"):
+        df.with_origin(pd.DataFrame({"repo": ["nobody-knows/x"]}), owners)
+
+
+def test_compare_lists_measures_agreement_on_shared_days() -> None:
+    first = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+                          "item": df.TOPIC, "repo": "a/x", "forks": [100, 110, 130, 130]})
+    second = first.drop(columns="item").assign(forks=[100, 111, 131, 130])
+    got = df.compare_lists(second, first, "forks")
+    assert got["repo_days"] == 4 and got["stock_equal_share"] == 0.5 and got["flow_pairs"] == 3
+    assert got["flow_equal_share"] == pytest.approx(1 / 3)  # flows 10/11, 20/20, 0/-1
+    assert 0 < got["flow_corr"] <= 1
+    with pytest.raises(df.EmptySelection, match="same day"):
+        df.compare_lists(second.assign(repo="b/y"), first, "forks")
 
 
 # --------------------------------------------------------------------------- parameters
