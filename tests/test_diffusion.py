@@ -214,6 +214,12 @@ def test_trend_slope_is_per_year() -> None:
         df.share_trend(s.iloc[:2])
 
 
+@pytest.mark.parametrize(("a", "b", "phrase"), [(2, 1, "larger than"), (1, 2, "smaller than"),
+                                                (1, 1, "the same as")])
+def test_compare_phrase_covers_ties(a: float, b: float, phrase: str) -> None:
+    assert df.compare_phrase(a, b) == phrase
+
+
 def test_an_absent_account_is_said_not_printed_as_zero() -> None:
     assert df.presence_text(0.0, False, "deepseek-ai").startswith("nothing measurable")
     assert "deepseek-ai" in df.presence_text(0.0, False, "deepseek-ai")

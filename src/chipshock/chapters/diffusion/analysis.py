@@ -215,6 +215,12 @@ def trend_word(trend: dict[str, float]) -> str:
     return "showed no clear trend"
 
 
+def compare_phrase(a: float, b: float, more: str = "larger than", less: str = "smaller than",
+                   same: str = "the same as") -> str:
+    """How a compares with b, as a phrase that reads before b ('larger than', ...)."""
+    return more if a > b else less if a < b else same
+
+
 def presence_text(share: float, present: bool, account: str) -> str:
     """A share as text, or that the account is not in the panel (so no share can be measured)."""
     return f"{share:.1%}" if present else f"nothing measurable (its account {account} is not in this panel)"
@@ -822,8 +828,22 @@ def stock_flows(daily: pd.DataFrame, metric: str, max_gap: int = MAX_GAP_DAYS) -
     gap = s.groupby("repo")["date"].diff().dt.days
     change = s.groupby("repo")[metric].diff()
     ok = gap.notna() & (gap <= max_gap)
-    return s.loc[ok, ["date", "repo"]].assign(gap=gap[ok].astype(int),
-                                             flow=(change[ok] / gap[ok]).astype(float))
+    cols = [c for c in ("date", "repo", "owner", "origin", "kind") if c in s]
+    out = s.loc[ok, cols].assign(gap=gap[ok].astype(int), flow=(change[ok] / gap[ok]).astype(float))
+    neg = out.groupby("date")["flow"].transform(lambda x: float((x < 0).mean()))
+    return out.assign(revision=(neg >= REVISION_SHARE) & (out.groupby("date")["flow"].transform("size") > 2))
+
+
+def second_list(daily: pd.DataFrame, owners: pd.DataFrame, kinds: pd.DataFrame,
+                repo_kinds: list[str]) -> pd.DataFrame:
+    """The second list's repository-days with owner origin and kind, of the kinds analysed."""
+    out = with_origin(daily, owners)
+    unkinded = sorted(set(out["repo"]) - set(kinds["repo"]))
+    if unkinded:
+        raise DataError(f"{len(unkinded)} repositories of the second list are not in {REPO_KIND}: "
+                        f"{', '.join(unkinded[:10])}; add them with a kind and a reason")
+    out = out.assign(kind=out["repo"].map(dict(zip(kinds["repo"], kinds["kind"], strict=True))))
+    return out[out["kind"].isin(repo_kinds)]
 
 
 def with_origin(frame: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
@@ -884,8 +904,9 @@ def compare_lists(second: pd.DataFrame, ranking: pd.DataFrame, metric: str) -> d
 
 def weekly_stock_flows(flows: pd.DataFrame) -> pd.DataFrame:
     """Mean daily net flow per repository and week (weeks start on Monday)."""
-    week = (flows["date"] - pd.to_timedelta(flows["date"].dt.day_of_week, unit="D")).rename("week")
-    return flows.groupby(["repo", "origin", week])["flow"].mean().rename("flow").reset_index()
+    f = flows[~flows["revision"]] if "revision" in flows else flows
+    week = (f["date"] - pd.to_timedelta(f["date"].dt.day_of_week, unit="D")).rename("week")
+    return f.groupby(["repo", "origin", week])["flow"].mean().rename("flow").reset_index()
 
 
 def early_flows_chart(weekly: pd.DataFrame, shocks: list[dt.date], metric: str,
