@@ -579,6 +579,12 @@ def _check(got: dict) -> None:
     assert got["acc_flows"] <= got["acc_repo_days"] and got["n_estimable"] >= 1
     by_origin = sum(got[f"owners_{o}"] for o in dfp.OWNER_ORIGINS)
     assert by_origin == got["n_owners"]
+    trend_words = {"rose", "fell", "showed no clear trend"}
+    assert got["cn_share_word"] in trend_words and got["cn_flow_word"] in trend_words
+    assert got["cn_share_trend_ci_low"] <= got["cn_share_trend_slope"] <= got["cn_share_trend_ci_high"]
+    assert 0 <= got["pooled_p_used"] <= 1 and got["pooled_mde"] > 0
+    assert got["epoch_bounds_agree"] in {"holds", "does not hold"}
+    assert got["entry_throughout"] <= got["entry_listed"]
 
 
 @pytest.mark.slow
@@ -589,6 +595,9 @@ def test_diffusion_with_defaults(project: Project) -> None:
     assert got["n_crawls"] == 11 and got["accounts_first"] == 19 and got["accounts_last"] == 65
     assert got["panel_word"] == "balanced" and got["repo_metric"] == "forks"
     assert got["epoch_last_date"] == "2025-03-14" and got["epoch_full_year"] == 2024
+    assert got["kinds_word"] == "model and infrastructure" and got["repo_panel_label"].startswith("every")
+    assert got["families_absent"] == "DeepSeek (balanced panel)"  # its account is not in that panel
+    assert got["ms_deepseek_share_text"].startswith("nothing measurable")
     page = re.sub(r"\{glue:text\}`[^`]*`", "", (REPO / "book/diffusion.md").read_text())
     assert not re.search(r"\d\.\d", page)  # no hand-typed decimals in the prose
 
