@@ -36,6 +36,7 @@ from chipshock.econometrics.models import Fit, fit_ols
 from chipshock.econometrics.power import mde
 from chipshock.errors import DataError, UserError
 from chipshock.paths import Project
+from chipshock.tables import Col
 
 HUB_METRIC_WORDS = {"downloads": "downloads in the 30 days before the crawl",
                     "likes": "likes (a running total)",
@@ -695,6 +696,16 @@ def epoch_last_date(epoch: pd.DataFrame, export: str) -> pd.Timestamp:
     return epoch.loc[epoch["export"] == export, "publication_date"].max()
 
 
+# --------------------------------------------------------------------------- how tables read
+
+AGREEMENT_COLS = {"stocks identical": Col(kind="share"), "median relative difference": Col(kind="share"),
+                  "flows identical": Col(kind="share"), "flow correlation": Col(kind="coef"),
+                  "flow pairs": Col(kind="count"), "repository-days": Col(kind="count")}
+EPOCH_TEST_COLS = {"p1": Col("China's share, early", kind="share"),
+                   "p2": Col("China's share, late", kind="share"), "diff": Col("difference", kind="coef"),
+                   "early models": Col(kind="count"), "late models": Col(kind="count")}
+
+
 # --------------------------------------------------------------------------- charts
 
 def _release_ticks(releases: pd.DataFrame, start: dt.date, end: dt.date, legend: bool = True) -> alt.Chart:
@@ -900,6 +911,15 @@ def compare_lists(second: pd.DataFrame, ranking: pd.DataFrame, metric: str) -> d
             "flow_pairs": int(consecutive.sum()),
             "flow_corr": float(np.corrcoef(fa, fb)[0, 1]) if consecutive.sum() > 2 else float("nan"),
             "flow_equal_share": float((fa == fb).mean()) if consecutive.sum() else float("nan")}
+
+
+def agreement_frame(agree: dict[str, float]) -> pd.DataFrame:
+    """compare_lists as a one-row table for the page."""
+    names = {"repo_days": "repository-days", "repos": "repositories",
+             "stock_equal_share": "stocks identical", "stock_median_rel_diff": "median relative difference",
+             "flow_pairs": "flow pairs", "flow_corr": "flow correlation",
+             "flow_equal_share": "flows identical"}
+    return pd.DataFrame([{names[k]: v for k, v in agree.items()}])
 
 
 def weekly_stock_flows(flows: pd.DataFrame) -> pd.DataFrame:

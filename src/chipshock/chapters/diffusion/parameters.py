@@ -9,6 +9,7 @@ from chipshock.data.catalog import MODEL_RELEASES, REPO_KIND, REPO_OWNER_ORIGIN
 from chipshock.params import Param, ParamSpec
 
 INPUTS = ("data/processed/hf_models.parquet", "data/processed/github_ranking.parquet",
+          "data/processed/llm_repos_daily.parquet",
           "data/processed/epoch_models.parquet", "data/processed/CHECKSUMS", MODEL_RELEASES,
           REPO_OWNER_ORIGIN, REPO_KIND)
 
