@@ -104,3 +104,50 @@ def test_first_release_and_its_absence() -> None:
     rel = releases(("2023-05-01", "CN"), ("2023-03-01", "CN"))
     assert bg.first_release(rel, "CN") == {"model": "m1 (org)", "date": "2023-03-01"}
     assert bg.first_release(rel, "US")["model"] == "none in the range"
+
+
+# --------------------------------------------------------------------------- the release list's coverage
+
+def test_release_list_reaches_back_to_its_coverage_start_with_sources(project: Project) -> None:
+    rel = curated.model_releases(project)
+    bg.check_coverage(rel)
+    assert rel["date"].min().date() >= bg.COVERAGE_START and rel["date"].min().year == bg.COVERAGE_START.year
+    before = rel[rel["date"].dt.date < D(2022, 8, 9)]
+    assert {"CN", "US"} <= set(before["origin"])  # the first period is no longer empty on either side
+    assert before["source_url"].str.match(r"^https?://").all()
+    for model in ("GPT-2", "GPT-J", "GPT-NeoX", "OPT", "BLOOM", "GLM-130B", "CPM", "PanGu", "ERNIE"):
+        assert rel["model"].str.contains(model, regex=False).any(), model
+
+
+def test_a_release_before_the_coverage_start_is_a_clear_error() -> None:
+    with pytest.raises(DataError, match="predate its coverage start"):
+        bg.check_coverage(releases(("2018-06-01", "US")))
+
+
+def test_rates_divide_by_covered_days_only() -> None:
+    iv = bg.shock_intervals([D(2022, 1, 1)], D(2018, 1, 1), D(2022, 12, 31))
+    counts = bg.releases_between_shocks(releases(("2021-06-01", "CN")), iv, ["CN"],
+                                        coverage=D(2021, 1, 1))
+    first = counts.iloc[0]
+    assert first["covered_days"] == 365 and first["per_year"] == pytest.approx(365.25 / 365)
+    assert bg.covered_days(D(2018, 1, 1), D(2018, 12, 31), D(2021, 1, 1)) == 0
+    wholly_before = bg.releases_between_shocks(releases(), bg.shock_intervals(
+        [D(2019, 1, 1)], D(2017, 1, 1), D(2020, 12, 31)), ["CN"], coverage=D(2019, 6, 1))
+    assert pd.isna(wholly_before.iloc[0]["per_year"])
+
+
+@pytest.mark.parametrize(("start", "shaded"), [(D(2016, 1, 1), True), (D(2021, 1, 1), False)])
+def test_timeline_marks_the_coverage_start_only_when_the_range_reaches_before_it(
+        start: dt.date, shaded: bool) -> None:
+    rel = releases(("2023-03-01", "CN"))
+    events = pd.DataFrame({"date": pd.to_datetime(["2022-10-07"]), "country": ["US"], "actor": ["BIS"],
+                           "title": ["rule"], "kind": ["export_control"], "open_source_stance": ["none"],
+                           "source_url": ["https://example.org"]})
+    spec = bg.timeline_with_coverage(events, rel.assign(license="x", source_url="https://e.org"),
+                                     [D(2022, 10, 7)], start).to_dict()
+    text = str(spec)
+    assert ("release list starts" in text) == shaded
+    caveat = bg.coverage_caveat(start, rel)
+    assert ("shaded" in caveat) == shaded and "floor" not in caveat  # no release before 2023 here
+    early = bg.coverage_caveat(start, releases(("2021-03-01", "CN"), ("2023-03-01", "US")))
+    assert "1 of the 2 in the range: 1 Chinese, 0 U.S." in early and "floor" in early

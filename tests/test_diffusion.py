@@ -17,6 +17,7 @@ from chipshock.chapters.diffusion import analysis as df
 from chipshock.chapters.diffusion import parameters as dfp
 from chipshock.data.build import load
 from chipshock.data.tables import hf_models
+from chipshock.econometrics.models import fit_ols
 from chipshock.errors import DataError, ParamError
 from chipshock.params import read_params_file
 from chipshock.paths import Project
@@ -45,7 +46,8 @@ def test_every_owner_of_the_llm_list_is_classified_with_a_reason(owners, llm_own
     assert (owners["reason"].str.len() >= 8).all()
     unknown = owners[owners["origin"] == "unknown"]
     assert unknown["reason"].str.contains("not verified|not stated|no single|pseudonymous").all()
-    assert set(owners["owner"]) == set(llm_owners)  # no stale rows either
+    extra = owners[~owners["owner"].isin(set(llm_owners))]  # no stale rows: only the second list's
+    assert extra["reason"].str.contains("second list only").all() and len(extra) == 2
 
 
 @pytest.mark.parametrize(("owner", "origin"), [
@@ -85,6 +87,51 @@ def test_an_unlisted_owner_is_a_clear_error(owners) -> None:
     p = dfp.PARAMS.resolve({})
     with pytest.raises(DataError, match="nobody-knows"):
         df.ranking_panel(ranking, owners, p)
+
+
+@pytest.fixture(scope="module")
+def kinds() -> pd.DataFrame:
+    return df.read_repo_kind(REPO)
+
+
+def test_every_repository_of_the_llm_list_has_a_kind_with_a_reason(kinds) -> None:
+    ranking = load(PROJECT, "github_ranking")
+    llm = set(ranking.loc[ranking["item"] == df.TOPIC, "repo"])
+    assert llm <= set(kinds["repo"])
+    extra = kinds[~kinds["repo"].isin(llm)]  # none stale: the others are the second list's
+    assert extra["reason"].str.contains("second list only").all() and len(extra) == 10
+    assert set(kinds["kind"]) == set(dfp.REPO_KINDS) and (kinds["reason"].str.len() >= 8).all()
+
+
+@pytest.mark.parametrize(("repo", "kind"), [
+    ("QwenLM/Qwen", "model"), ("THUDM/ChatGLM3", "model"), ("vllm-project/vllm", "infrastructure"),
+    ("hiyouga/LLaMA-Factory", "infrastructure"), ("ggml-org/llama.cpp", "infrastructure"),
+    ("ZhuLinsen/daily_stock_analysis", "application"), ("harry0703/MoneyPrinterTurbo", "application"),
+    ("lobehub/lobe-chat", "application"), ("Hannibal046/Awesome-LLM", "resource"),
+])
+def test_well_known_kinds(kinds, repo: str, kind: str) -> None:
+    assert kinds.set_index("repo").loc[repo, "kind"] == kind
+
+
+def test_the_kind_parameter_filters_and_an_unkinded_repository_is_a_clear_error(owners) -> None:
+    ranking = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"] * 2), "item": [df.TOPIC] * 2,
+                            "repo": ["QwenLM/Qwen", "lobehub/lobe-chat"], "rank": [1, 2], "stars": 1,
+                            "forks": 1})
+    kinds = pd.DataFrame({"repo": ["QwenLM/Qwen", "lobehub/lobe-chat"], "kind": ["model", "application"],
+                          "reason": ["model weights", "a chat client"]})
+    p = dfp.PARAMS.resolve({})
+    assert list(df.ranking_panel(ranking, owners, p, kinds)["repo"]) == ["QwenLM/Qwen"]
+    p_all = dfp.PARAMS.resolve({"repo_kinds": "model,application"})
+    assert len(df.ranking_panel(ranking, owners, p_all, kinds)) == 2
+    with pytest.raises(DataError, match=r"lobehub/lobe-chat.*kind"):
+        df.ranking_panel(ranking, owners, p, kinds.iloc[:1])
+
+
+def test_kind_table_schema_errors_name_the_problem(tmp_path: Path) -> None:
+    (tmp_path / "data/curated").mkdir(parents=True)
+    (tmp_path / dfp.REPO_KIND).write_text("repo,kind,reason\na/b,app,a chat client\n")
+    with pytest.raises(DataError, match="schema"):
+        df.read_repo_kind(tmp_path)
 
 
 def test_every_hub_publisher_in_the_data_is_classified() -> None:
@@ -144,6 +191,79 @@ def test_china_share_by_origin() -> None:
     assert df.china_share(df.by_origin(panel, "downloads_last_month")).iloc[0] == pytest.approx(0.25)
 
 
+def _share(values: list[float]) -> pd.Series:
+    return pd.Series(values, index=pd.date_range("2024-11-14", periods=len(values), freq="30D"))
+
+
+@pytest.mark.parametrize(("values", "word"), [
+    ([0.10, 0.12, 0.14, 0.16, 0.18, 0.20], "rose"),
+    ([0.20, 0.18, 0.16, 0.14, 0.12, 0.10], "fell"),
+    ([0.19, 0.30, 0.11, 0.25, 0.12, 0.24], "showed no clear trend"),  # endpoints rise, path does not
+    ([0.30, 0.10, 0.11, 0.12, 0.13, 0.14], "showed no clear trend"),  # endpoints fall, path rises
+])
+def test_trend_word_follows_the_whole_path(values: list[float], word: str) -> None:
+    trend = df.share_trend(_share(values))
+    assert df.trend_word(trend) == word
+    assert trend["ci_low"] <= trend["slope"] <= trend["ci_high"] and trend["n"] == len(values)
+
+
+def test_trend_slope_is_per_year() -> None:
+    s = pd.Series([0.1, 0.2, 0.3], index=pd.to_datetime(["2024-01-01", "2024-12-31", "2025-12-31"]))
+    assert df.share_trend(s)["slope"] == pytest.approx(0.1 / (365 / 365.25), rel=1e-3)
+    with pytest.raises(df.EmptySelection, match="three crawls"):
+        df.share_trend(s.iloc[:2])
+
+
+@pytest.mark.parametrize(("a", "b", "phrase"), [(2, 1, "larger than"), (1, 2, "smaller than"),
+                                                (1, 1, "the same as")])
+def test_compare_phrase_covers_ties(a: float, b: float, phrase: str) -> None:
+    assert df.compare_phrase(a, b) == phrase
+
+
+def test_an_absent_account_is_said_not_printed_as_zero() -> None:
+    assert df.presence_text(0.0, False, "deepseek-ai").startswith("nothing measurable")
+    assert "deepseek-ai" in df.presence_text(0.0, False, "deepseek-ai")
+    assert df.presence_text(0.0, True, "deepseek-ai") == "0.0%"
+    assert df.presence_text(0.1234, True, "x") == "12.3%"
+
+
+def _families() -> pd.DataFrame:
+    crawls = pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"])
+    bal = pd.DataFrame({"crawl_date": crawls, "account": "Qwen", "model_id": "Qwen/Qwen2.5-7B",
+                        "downloads_last_month": [38, 40, 42], "origin": "CN"})
+    full = pd.concat([bal.assign(downloads_last_month=[65, 87, 90]),
+                      bal.assign(account="deepseek-ai", model_id="deepseek-ai/DeepSeek-R1",
+                                 downloads_last_month=[0, 10, 20])])
+
+    def add(x: pd.DataFrame) -> pd.DataFrame:
+        x = x.reset_index(drop=True)
+        return pd.concat([x, df.families(x["model_id"])], axis=1)
+
+    return pd.concat([df.by_family(add(bal), "downloads_last_month").assign(panel="balanced panel"),
+                      df.by_family(add(full), "downloads_last_month").assign(panel="full panel")],
+                     ignore_index=True)
+
+
+def test_family_chart_draws_one_line_per_family_and_panel() -> None:
+    fam = _families()
+    drawn, absent = df.drawn_families(fam)
+    assert sorted(absent) == ["DeepSeek (balanced panel)", "Gemma (balanced panel)", "Gemma (full panel)",
+                              "Llama (balanced panel)", "Llama (full panel)"]
+    spec = df.family_chart(drawn, "downloads").to_dict()
+    assert spec["facet"]["column"]["field"] == "panel"
+    for _, line in drawn.groupby(["panel", "family"]):
+        dates = line["crawl_date"]
+        assert dates.is_monotonic_increasing and not dates.duplicated().any()
+    qwen = drawn[drawn["family"] == "Qwen"].set_index(["panel", "crawl_date"])["value"]
+    assert list(qwen["balanced panel"]) == [38, 40, 42] and list(qwen["full panel"]) == [65, 87, 90]
+
+
+def test_family_chart_refuses_a_line_that_mixes_panels() -> None:
+    mixed = _families().drop(columns="panel").assign(panel="one panel")  # the old, zig-zagging line
+    with pytest.raises(ValueError, match="repeated or unordered"):
+        df.family_chart(mixed, "downloads")
+
+
 # --------------------------------------------------------------------------- GitHub flows
 
 def _ranking(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
@@ -196,7 +316,7 @@ def simulated_repos(seed: int = 2, repos: int = 40, weeks: int = 30, effect: flo
 def test_repo_did_matches_pyfixest() -> None:
     pf = pytest.importorskip("pyfixest")
     weekly = simulated_repos()
-    rd = df.RepoDesign(window=10, balanced=False, estimator="ols_level")
+    rd = df.RepoDesign(window=10, panel="both_sides", estimator="ols_level")
     shocks = [pd.Timestamp("2024-03-25"), pd.Timestamp("2024-05-06")]
     data = df.repo_stack(weekly, shocks, rd)
     fit = df.repo_did(data)
@@ -212,7 +332,7 @@ def test_repo_did_matches_pyfixest() -> None:
 def test_event_study_matches_pyfixest() -> None:
     pf = pytest.importorskip("pyfixest")
     weekly = simulated_repos(seed=5)
-    rd = df.RepoDesign(window=12, balanced=False, estimator="ols_asinh")
+    rd = df.RepoDesign(window=12, panel="both_sides", estimator="ols_asinh")
     table = df.event_study(weekly, rd, "2024-04-01").set_index("rel")
     data = df.repo_stack(weekly, [pd.Timestamp("2024-04-01")], rd)
     data = data.assign(bin=np.floor_divide(data["rel"], df.EVENT_BIN))
@@ -227,22 +347,85 @@ def test_event_study_matches_pyfixest() -> None:
 
 def test_did_recovers_the_simulated_effect() -> None:
     weekly = simulated_repos(seed=11, repos=80)
-    rd = df.RepoDesign(window=10, balanced=False, estimator="ols_level")
+    rd = df.RepoDesign(window=10, panel="both_sides", estimator="ols_level")
     table = df.did_table(weekly, rd, ["2024-04-01"])
     assert table.loc["2024-04-01", "ci_low"] < 1.5 < table.loc["2024-04-01", "ci_high"]
 
 
 def test_balanced_windows_keep_only_repositories_present_every_week() -> None:
     weekly = simulated_repos()
-    rd = df.RepoDesign(window=6, balanced=True, estimator="ols_level")
+    rd = df.RepoDesign(window=6, panel="balanced", estimator="ols_level")
     data = df.repo_stack(weekly, [pd.Timestamp("2024-04-01")], rd)
     assert (data.groupby("repo").size() == 12).all()
+
+
+def test_listed_panel_keeps_entrants_and_the_table_counts_entry_and_exit() -> None:
+    weekly = simulated_repos(repos=20)
+    shock = pd.Timestamp("2024-04-01")  # week 13 of 30
+    weekly = weekly[~((weekly["repo"] == "o0/r") & (weekly["week"] < shock))]        # enters at the shock
+    weekly = weekly[~((weekly["repo"] == "o1/r") & (weekly["week"] >= shock))]       # leaves at the shock
+    listed = df.repo_stack(weekly, [shock], df.RepoDesign(6, "listed", "ols_level"))
+    both = df.repo_stack(weekly, [shock], df.RepoDesign(6, "both_sides", "ols_level"))
+    assert {"o0/r", "o1/r"} <= set(listed["repo"]) and not {"o0/r", "o1/r"} & set(both["repo"])
+    table = df.entry_exit(weekly, [shock], 6)
+    cn, us = table.loc[("2024-04-01", "CN")], table.loc[("2024-04-01", "US")]
+    assert cn["only_before"] == 1 and us["only_after"] == 1  # o1 is Chinese-owned, o0 U.S.-owned
+    assert (table["listed"] == 10).all() and (table["throughout"] <= table["listed"]).all()
+
+
+def test_estimable_needs_five_repositories_per_side_observed_before_and_after() -> None:
+    weekly = simulated_repos(repos=20)
+    rd = df.RepoDesign(6, "listed", "ols_level")
+    shock = pd.Timestamp("2024-04-01")
+    cn = sorted(weekly.loc[weekly["origin"] == "CN", "repo"].unique())
+    keep = weekly[~weekly["repo"].isin(cn[5:])]  # five Chinese-owned repositories: estimable
+    assert df.identification(keep, rd, [shock])["estimable"].iloc[0]
+    post_only = keep[~((keep["repo"] == cn[0]) & (keep["week"] < shock))]  # one of them only after
+    ident = df.identification(post_only, rd, [shock])
+    assert ident["CN-owned repositories"].iloc[0] == 5 and ident["CN-owned, both sides"].iloc[0] == 4
+    assert not ident["estimable"].iloc[0] and "fewer than 5" in ident["why not"].iloc[0]
+
+
+def test_few_clusters_get_the_wild_bootstrap_and_many_do_not() -> None:
+    few = simulated_repos(seed=4, repos=12)
+    table = df.did_table(few, df.RepoDesign(6, "listed", "ols_level"), ["2024-04-01"])
+    row = table.iloc[0]
+    assert row["repositories"] < df.FEW_CLUSTERS and 0 < row["bootstrap p"] <= 1
+    assert row["p used"] == row["bootstrap p"]
+    many = df.did_table(simulated_repos(seed=4, repos=40), df.RepoDesign(6, "listed", "ols_level"),
+                        ["2024-04-01"]).iloc[0]
+    assert np.isnan(many["bootstrap p"]) and many["p used"] == many["p"]
+
+
+def test_bootstrap_with_week_indicators_equals_brute_force_refits() -> None:
+    """With 8 clusters every sign pattern is enumerated; refit each bootstrap sample from scratch."""
+    weekly = simulated_repos(seed=9, repos=8, weeks=12)
+    data = df.repo_stack(weekly, [pd.Timestamp("2024-02-12")], df.RepoDesign(4, "listed", "ols_level"))
+    fast = df.bootstrap_p(data)
+    frame, names = df.week_dummies(data)
+    fit = fit_ols(frame, "y", ["treat_post", *names], [["repo", "shock"]], "repo")
+    assert fit.coef[0] == pytest.approx(df.repo_did(data).coef[0], abs=1e-9)  # same point estimate
+    xt, yt, clusters = fit._design
+    xr = xt[:, 1:]
+    fitted = xr @ np.linalg.lstsq(xr, yt, rcond=None)[0]
+    t_obs, hits, g = fit.coef[0] / fit.se[0], 0, 8
+    for signs in range(2 ** g):
+        v = np.array([1.0 if signs >> c & 1 else -1.0 for c in range(g)])
+        y_star = fitted + v[clusters] * (yt - fitted)
+        bread = np.linalg.inv(xt.T @ xt)
+        b = bread @ xt.T @ y_star
+        scores = np.column_stack([np.bincount(clusters, weights=xt[:, j] * (y_star - xt @ b))
+                                  for j in range(xt.shape[1])])
+        n = len(yt)
+        v_b = g / (g - 1) * (n - 1) / (n - fit.df_k) * (bread @ scores.T @ scores @ bread)
+        hits += abs(b[0] / np.sqrt(v_b[0, 0])) >= abs(t_obs) - 1e-12
+    assert fast == pytest.approx(hits / 2 ** g, abs=1e-12)
 
 
 def test_a_shock_without_both_sides_is_not_estimable() -> None:
     weekly = simulated_repos()
     weekly = weekly[weekly["origin"] == "US"]
-    rd = df.RepoDesign(window=6, balanced=False, estimator="ols_level")
+    rd = df.RepoDesign(window=6, panel="listed", estimator="ols_level")
     ident = df.identification(weekly, rd, [pd.Timestamp("2024-04-01")])
     assert not ident["estimable"].any()
     with pytest.raises(df.NoEstimableShock, match="no shock can be estimated"):
@@ -262,6 +445,104 @@ def test_epoch_counts_joint_models_for_both_sides() -> None:
     assert table[(2023, "CN", "access not stated")] == 1 and table[(2024, "US", "closed")] == 0
 
 
+def _ep(rows: dict[tuple[int, str, str], int]) -> pd.DataFrame:
+    return pd.DataFrame([{"year": y, "origin": o, "access": a, "models": n} for (y, o, a), n in rows.items()])
+
+
+def test_epoch_share_test_counts_and_bounds_the_unstated_entries() -> None:
+    table = _ep({(2020, "CN", "open weights"): 10, (2020, "US", "open weights"): 90,
+                 (2020, "CN", "access not stated"): 20, (2020, "US", "access not stated"): 0,
+                 (2024, "CN", "open weights"): 40, (2024, "US", "open weights"): 60,
+                 (2024, "CN", "access not stated"): 0, (2024, "US", "access not stated"): 50})
+    test = df.epoch_share_test(table, (2017, 2022), 2024)
+    assert test.loc["stated", "p1"] == pytest.approx(0.1) and test.loc["stated", "p2"] == pytest.approx(0.4)
+    assert test.loc["stated", "p"] < 0.001 and test.loc["stated", "ci_low"] > 0
+    least = test.loc["least for China"]  # 20 unstated Chinese counted open early, 50 U.S. open late
+    assert least["p1"] == pytest.approx(30 / 120) and least["p2"] == pytest.approx(40 / 150)
+    assert df.change_word(least["diff"], least["p"]) == "not significantly different"
+    assert test.loc["most for China", "p2"] == pytest.approx(0.4)
+    assert test.loc["stated", "early models"] == 100 and test.loc["least for China", "late models"] == 150
+
+
+@pytest.mark.parametrize(("x1", "n1", "x2", "n2"), [(10, 100, 40, 100), (9, 11, 3, 17), (0, 5, 5, 5)])
+def test_two_proportions_matches_statsmodels_and_scipy(x1: int, n1: int, x2: int, n2: int) -> None:
+    from scipy.stats import fisher_exact
+    from statsmodels.stats.proportion import confint_proportions_2indep
+    got = df.two_proportions(x1, n1, x2, n2)
+    lo, hi = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb")
+    assert got["diff"] == pytest.approx(x2 / n2 - x1 / n1)
+    assert got["ci_low"] == pytest.approx(lo, abs=1e-9) and got["ci_high"] == pytest.approx(hi, abs=1e-9)
+    assert got["p"] == pytest.approx(fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue)
+
+
+def test_two_proportions_needs_models_in_both_periods() -> None:
+    with pytest.raises(df.EmptySelection, match="at least one model"):
+        df.two_proportions(0, 0, 1, 2)
+
+
+@pytest.mark.parametrize(("diff", "p", "word"), [
+    (0.2, 0.01, "higher"), (-0.2, 0.01, "lower"), (0.2, 0.2, "not significantly different"),
+    (-0.2, 0.2, "not significantly different"),
+])
+def test_change_word_covers_every_sign_and_significance(diff: float, p: float, word: str) -> None:
+    assert df.change_word(diff, p) == word
+
+
+SIG, NOT = "statistically significant", "not statistically significant"
+
+
+@pytest.mark.parametrize(("coef", "p", "direction", "significance"), [
+    (1.0, 0.01, "rose", SIG), (-1.0, 0.01, "fell", SIG), (1.0, 0.5, "rose", NOT),
+    (-1.0, 0.5, "fell", NOT), (0.0, 0.5, "did not change", NOT),
+])
+def test_significance_words_use_the_p_value_used(coef: float, p: float, direction: str,
+                                                 significance: str) -> None:
+    row = pd.Series({"coef": coef, "p": 0.999, "p used": p})
+    assert df.significance_words(row) == {"direction": direction, "significance": significance}
+
+
+# --------------------------------------------------------------------------- the second top-100 list
+
+def _stocks(rows: list[tuple[str, str, int]]) -> pd.DataFrame:
+    out = pd.DataFrame(rows, columns=["date", "repo", "forks"])
+    return out.assign(date=pd.to_datetime(out["date"]), stars=out["forks"] * 10)
+
+
+def test_stock_flows_bridge_short_gaps_and_not_long_ones() -> None:
+    daily = _stocks([("2022-01-01", "a/x", 10), ("2022-01-02", "a/x", 14),    # 4 a day
+                     ("2022-01-05", "a/x", 20),                               # 6 over 3 days: 2 a day
+                     ("2022-02-01", "a/x", 90),                               # a 27-day gap: no flow
+                     ("2022-02-02", "a/x", 89)])                              # a net loss is kept
+    flows = df.stock_flows(daily, "forks")
+    assert flows["flow"].tolist() == [4.0, 2.0, -1.0] and flows["gap"].tolist() == [1, 3, 1]
+
+
+def test_shock_coverage_counts_origins_on_both_sides(owners) -> None:
+    days = pd.date_range("2022-07-01", "2022-09-30")
+    rows = [(str(d.date()), "huggingface/transformers", i) for i, d in enumerate(days)]
+    rows += [(str(d.date()), "microsoft/DeepSpeed", i) for i, d in enumerate(days[62:66])]  # September only
+    flows = df.with_origin(df.stock_flows(_stocks(rows), "forks"), owners)
+    cov = df.shock_coverage(flows, [pd.Timestamp("2022-08-09")], 20)
+    assert cov.loc[("2022-08-09", "other"), "both sides"] == 1
+    us = cov.loc[("2022-08-09", "US")]
+    assert us["repositories"] == 1 and us["both sides"] == 0
+    assert cov.loc[("2022-08-09", "CN"), "repositories"] == 0 and not df.comparable(cov, "2022-08-09")
+    with pytest.raises(DataError, match="nobody-knows"):
+        df.with_origin(pd.DataFrame({"repo": ["nobody-knows/x"]}), owners)
+
+
+def test_compare_lists_measures_agreement_on_shared_days() -> None:
+    first = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
+                          "item": df.TOPIC, "repo": "a/x", "forks": [100, 110, 130, 130]})
+    second = first.drop(columns="item").assign(forks=[100, 111, 131, 130])
+    got = df.compare_lists(second, first, "forks")
+    assert got["repo_days"] == 4 and got["stock_equal_share"] == 0.5 and got["flow_pairs"] == 3
+    assert got["flow_equal_share"] == pytest.approx(1 / 3)  # flows 10/11, 20/20, 0/-1
+    assert 0 < got["flow_corr"] <= 1
+    with pytest.raises(df.EmptySelection, match="same day"):
+        df.compare_lists(second.assign(repo="b/y"), first, "forks")
+
+
 # --------------------------------------------------------------------------- parameters
 
 @pytest.mark.parametrize(("overrides", "message"), [
@@ -273,6 +554,8 @@ def test_epoch_counts_joint_models_for_both_sides() -> None:
     ({"top_n": "5"}, "below the minimum"),
     ({"metric": "forks"}, "not allowed"),
     ({"balanced": "maybe"}, "not a valid bool"),
+    ({"repo_panel": "full"}, "not allowed"),
+    ({"repo_kinds": "models"}, "not allowed"),
 ])
 def test_bad_parameters_are_clear_errors(overrides: dict[str, str], message: str) -> None:
     with pytest.raises(ParamError, match=message):
@@ -296,6 +579,12 @@ def _check(got: dict) -> None:
     assert got["acc_flows"] <= got["acc_repo_days"] and got["n_estimable"] >= 1
     by_origin = sum(got[f"owners_{o}"] for o in dfp.OWNER_ORIGINS)
     assert by_origin == got["n_owners"]
+    trend_words = {"rose", "fell", "showed no clear trend"}
+    assert got["cn_share_word"] in trend_words and got["cn_flow_word"] in trend_words
+    assert got["cn_share_trend_ci_low"] <= got["cn_share_trend_slope"] <= got["cn_share_trend_ci_high"]
+    assert 0 <= got["pooled_p_used"] <= 1 and got["pooled_mde"] > 0
+    assert got["epoch_bounds_agree"] in {"holds", "does not hold"}
+    assert got["entry_throughout"] <= got["entry_listed"]
 
 
 @pytest.mark.slow
@@ -306,6 +595,9 @@ def test_diffusion_with_defaults(project: Project) -> None:
     assert got["n_crawls"] == 11 and got["accounts_first"] == 19 and got["accounts_last"] == 65
     assert got["panel_word"] == "balanced" and got["repo_metric"] == "forks"
     assert got["epoch_last_date"] == "2025-03-14" and got["epoch_full_year"] == 2024
+    assert got["kinds_word"] == "model and infrastructure" and got["repo_panel_label"].startswith("every")
+    assert got["families_absent"] == "DeepSeek (balanced panel)"  # its account is not in that panel
+    assert got["ms_deepseek_share_text"].startswith("nothing measurable")
     page = re.sub(r"\{glue:text\}`[^`]*`", "", (REPO / "book/diffusion.md").read_text())
     assert not re.search(r"\d\.\d", page)  # no hand-typed decimals in the prose
 

@@ -14,7 +14,9 @@ STANCES = ("supports", "mentions", "exempts_open", "none")
 
 POLICY_EVENTS = "data/curated/policy_events.csv"
 MODEL_RELEASES = "data/curated/model_releases.csv"
+MODEL_RELEASES_FROM = "2019-01-01"  # the curated release list covers releases from this day on
 REPO_OWNER_ORIGIN = "data/curated/repo_owner_origin.csv"
+REPO_KIND = "data/curated/repo_kind.csv"
 US_COMPANIES = "data/curated/us_companies.csv"
 
 PAPER_FILES = (

@@ -63,16 +63,17 @@ def wild_cluster_bootstrap(
     resid_r = yt - fitted_r
     v = _weight_draws(clusters.max() + 1, draws, weights, rng)              # B x G
     g = clusters.max() + 1
+    row = bread[column]
     s_fit = cluster_scores(xt, fitted_r, clusters)                          # G x k
     s_res = cluster_scores(xt, resid_r, clusters)                           # G x k
-    xtx_g = np.zeros((g, k, k))
-    np.add.at(xtx_g, clusters, xt[:, :, None] * xt[:, None, :])
-    score_y = s_fit[None, :, :] + v[:, :, None] * s_res[None, :, :]          # B x G x k: X_g' y*_g
-    beta_b = np.einsum("ij,bj->bi", bread, score_y.sum(axis=1))              # B x k
-    score_e = score_y - np.einsum("gij,bj->bgi", xtx_g, beta_b)              # X_g' e*_g
+    xtx_row = np.zeros((g, k))                                              # X_g'X_g @ row
+    np.add.at(xtx_row, clusters, xt * (xt @ row)[:, None])
+    beta_b = s_fit.sum(axis=0) @ bread + (v @ s_res) @ bread                 # B x k (bread symmetric)
+    # row @ X_g' e*_g = row @ X_g' y*_g - (X_g'X_g row) @ beta_b: only the tested row is needed,
+    # so the cost is B x G x k rather than B x G x k x k.
+    score_row = (s_fit @ row)[None, :] + v * (s_res @ row)[None, :] - beta_b @ xtx_row.T  # B x G
     factor = g / (g - 1) * (n - 1) / (n - n_params)
-    row = bread[column]
-    var_b = factor * np.einsum("bg->b", np.einsum("bgi,i->bg", score_e, row) ** 2)
+    var_b = factor * (score_row ** 2).sum(axis=1)
     t_b = beta_b[:, column] / np.sqrt(var_b)
     p = float(np.mean(np.abs(t_b) >= abs(t_obs) - 1e-12))
     return BootstrapResult(p_value=p, draws=len(v), weights=weights)

@@ -6,7 +6,15 @@ import datetime as dt
 import itertools
 from typing import Any
 
+import altair as alt
 import pandas as pd
+
+from chipshock import charts
+from chipshock.charts import PALETTE
+from chipshock.data.catalog import MODEL_RELEASES_FROM
+from chipshock.errors import DataError
+
+COVERAGE_START = dt.date.fromisoformat(MODEL_RELEASES_FROM)
 
 
 def in_range(frame: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
@@ -44,13 +52,25 @@ def shock_intervals(shocks: list[dt.date], start: dt.date, end: dt.date) -> pd.D
     return pd.DataFrame(rows)
 
 
+def covered_days(first: dt.date, last: dt.date, coverage: dt.date = COVERAGE_START) -> int:
+    """Days of [first, last] on or after the release list's coverage start."""
+    return max(0, (last - max(first, coverage)).days + 1)
+
+
 def releases_between_shocks(
-    releases: pd.DataFrame, intervals: pd.DataFrame, origins: list[str]
+    releases: pd.DataFrame, intervals: pd.DataFrame, origins: list[str],
+    coverage: dt.date = COVERAGE_START,
 ) -> pd.DataFrame:
-    """Count releases per period and origin (zeros kept), with a rate per year."""
+    """Count releases per period and origin (zeros kept), with a rate per covered year.
+
+    The rate divides by the days of the period that the release list covers, so that a period
+    reaching back before the list's start is not diluted by years with nothing curated; a period
+    wholly before it has no rate (NaN).
+    """
     rows = []
     for _, iv in intervals.iterrows():
         inside = in_range(releases, iv["first_day"], iv["last_day"])
+        days = covered_days(iv["first_day"], iv["last_day"], coverage)
         for origin in origins:
             n = int((inside["origin"] == origin).sum())
             rows.append({
@@ -58,9 +78,55 @@ def releases_between_shocks(
                 "first_day": pd.Timestamp(iv["first_day"]),
                 "origin": origin,
                 "releases": n,
-                "per_year": n / iv["days"] * 365.25,
+                "covered_days": days,
+                "per_year": n / days * 365.25 if days else float("nan"),
             })
     return pd.DataFrame(rows)
+
+
+def check_coverage(releases: pd.DataFrame, coverage: dt.date = COVERAGE_START) -> None:
+    """The curated list must not hold releases before its declared coverage start."""
+    early = releases[releases["date"].dt.date < coverage]
+    if len(early):
+        raise DataError(f"{len(early)} release(s) in the curated list predate its coverage start "
+                        f"{coverage} ({', '.join(early['model'].head(3))}); move MODEL_RELEASES_FROM in "
+                        "chipshock.data.catalog back or remove them")
+
+
+def coverage_caveat(start: dt.date, releases: pd.DataFrame, coverage: dt.date = COVERAGE_START,
+                    dense_from: int = 2023) -> str:
+    """What the release list covers, for the prose: its start (if inside the range) and how thin it
+    is before `dense_from`, when it lists landmarks only."""
+    early = releases[releases["date"].dt.year < dense_from]
+    parts = []
+    if start < coverage:
+        parts.append(f"The release list starts on {coverage}: the years before it (shaded in the "
+                     "timeline) show no releases because none were curated, not because none happened")
+    else:
+        parts.append(f"The release list starts on {coverage}, before this range")
+    if len(early):
+        parts.append(f"before {dense_from} it lists only landmark releases ({len(early)} of the "
+                     f"{len(releases)} in the range: {int((early['origin'] == 'CN').sum())} Chinese, "
+                     f"{int((early['origin'] == 'US').sum())} U.S.), so counts then are a floor, "
+                     "not a census")
+    return "; ".join(parts) + "."
+
+
+def timeline_with_coverage(events: pd.DataFrame, releases: pd.DataFrame, shocks: list[dt.date],
+                           start: dt.date, coverage: dt.date = COVERAGE_START) -> alt.LayerChart:
+    """The timeline of `chipshock.charts.timeline`, with the days before the release list's
+    coverage start shaded and labelled."""
+    base = charts.timeline(events, releases, shocks)
+    if start >= coverage:
+        return base
+    band = pd.DataFrame({"from": [pd.Timestamp(start)], "to": [pd.Timestamp(coverage)],
+                         "label": [f"release list starts {coverage}"]})
+    rect = alt.Chart(band).mark_rect(color=PALETTE["grey"], opacity=0.18).encode(
+        x="from:T", x2="to:T", tooltip=[alt.Tooltip("label:N", title="coverage")])
+    text = alt.Chart(band).mark_text(align="left", dx=3, baseline="top", fontSize=10,
+                                     color=PALETTE["black"]).encode(
+        x="from:T", y=alt.value(3), text="label:N")
+    return alt.layer(rect, text, base)
 
 
 def stance_counts(events: pd.DataFrame) -> pd.DataFrame:

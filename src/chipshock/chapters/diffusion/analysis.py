@@ -18,19 +18,25 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+from scipy import stats
 
 from chipshock import charts
 from chipshock.chapters.diffusion.parameters import (
     ESTIMATORS,
     OWNER_ORIGINS,
+    REPO_KIND,
+    REPO_KINDS,
     REPO_OWNER_ORIGIN,
+    REPO_PANELS,
 )
 from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
 from chipshock.data.curated import read_checked_csv
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols
+from chipshock.econometrics.power import mde
 from chipshock.errors import DataError, UserError
 from chipshock.paths import Project
+from chipshock.tables import Col
 
 HUB_METRIC_WORDS = {"downloads": "downloads in the 30 days before the crawl",
                     "likes": "likes (a running total)",
@@ -38,6 +44,10 @@ HUB_METRIC_WORDS = {"downloads": "downloads in the 30 days before the crawl",
 TOPIC = "LLM"  # the one topic list that runs for the whole GitHub panel
 REVISION_SHARE = 0.30   # a day on which this share of repositories lose forks/stars is a recount
 MIN_WEEKS_EACH_SIDE = 4  # weeks a repository needs in the top list before and after a shock
+MIN_REPOS_PER_SIDE = 5   # repositories of each origin, observed before and after, to estimate a shock
+FEW_CLUSTERS = 30        # below this many clusters, the wild cluster bootstrap p-value is reported
+BOOT_DRAWS = 9_999
+LEVEL = 0.05
 EVENT_BIN = 4           # weeks per event-study bin
 EPOCH_FIRST_YEAR = 2017
 EPOCH_EARLY_LAST = 2022  # the early period ends with the year of the first two shocks
@@ -101,6 +111,26 @@ def owner_origin(project: Project) -> pd.DataFrame:
     return read_owner_origin(project.root)
 
 
+KIND_SCHEMA = pa.DataFrameSchema(
+    {
+        "repo": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$")),
+        "kind": pa.Column(str, pa.Check.isin(REPO_KINDS)),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=8)),
+    },
+    strict=True,
+    unique=["repo"],
+)
+
+
+def read_repo_kind(root: Path) -> pd.DataFrame:
+    """The curated repository → kind table (model, infrastructure, application, resource), with reasons."""
+    return read_checked_csv(root, REPO_KIND, KIND_SCHEMA)
+
+
+def repo_kind(project: Project) -> pd.DataFrame:
+    return read_repo_kind(project.root)
+
+
 def unclassified_owners(owners: pd.Series, table: pd.DataFrame) -> list[str]:
     """Owners that the curated table does not list."""
     return sorted(set(owners) - set(table["owner"]))
@@ -158,6 +188,43 @@ def china_share(table: pd.DataFrame) -> pd.Series:
     """China's share per crawl (0 when no Chinese publisher is present)."""
     wide = table.pivot(index="crawl_date", columns="origin", values="share").fillna(0.0)
     return wide["CN"] if "CN" in wide else pd.Series(0.0, index=wide.index)
+
+
+def share_trend(share: pd.Series, level: float = 0.95) -> dict[str, float]:
+    """OLS of a share on crawl date over the whole path: slope per year, its t interval and p-value.
+
+    Crawls are about a month apart and serially correlated, so the interval (t with n-2 degrees of
+    freedom, classical errors) is a description of the path rather than a test of a model.
+    """
+    s = share.dropna()
+    if len(s) < 3:
+        raise EmptySelection(f"a trend needs at least three crawls, {len(s)} fall in the date range; "
+                             "widen 'start_date'/'end_date'")
+    years = (pd.to_datetime(pd.Series(s.index)) - pd.Timestamp(s.index.min())).dt.days.to_numpy() / 365.25
+    fit = stats.linregress(years, s.to_numpy(float))
+    crit = stats.t.ppf(0.5 + level / 2, len(s) - 2)
+    return {"slope": float(fit.slope), "ci_low": float(fit.slope - crit * fit.stderr),
+            "ci_high": float(fit.slope + crit * fit.stderr), "p": float(fit.pvalue), "n": len(s)}
+
+
+def trend_word(trend: dict[str, float]) -> str:
+    """'rose' / 'fell' when the slope's interval excludes zero, else 'showed no clear trend'."""
+    if trend["ci_low"] > 0:
+        return "rose"
+    if trend["ci_high"] < 0:
+        return "fell"
+    return "showed no clear trend"
+
+
+def compare_phrase(a: float, b: float, more: str = "larger than", less: str = "smaller than",
+                   same: str = "the same as") -> str:
+    """How a compares with b, as a phrase that reads before b ('larger than', ...)."""
+    return more if a > b else less if a < b else same
+
+
+def presence_text(share: float, present: bool, account: str) -> str:
+    """A share as text, or that the account is not in the panel (so no share can be measured)."""
+    return f"{share:.1%}" if present else f"nothing measurable (its account {account} is not in this panel)"
 
 
 def by_family(panel: pd.DataFrame, column: str, names: tuple[str, ...] = HEADLINE_FAMILIES) -> pd.DataFrame:
@@ -236,8 +303,12 @@ def modelscope_by_family(flows: pd.DataFrame, named: tuple[str, ...] = ("Qwen", 
 
 # --------------------------------------------------------------------------- GitHub
 
-def ranking_panel(ranking: pd.DataFrame, owners: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
-    """The LLM topic list within the date range and rank cut-off, with owner and owner origin."""
+def ranking_panel(ranking: pd.DataFrame, owners: pd.DataFrame, p: dict[str, Any],
+                  kinds: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The LLM topic list within the date range and rank cut-off, with owner, owner origin and kind.
+
+    With a kind table, only the repositories of the kinds in `p["repo_kinds"]` are kept.
+    """
     d = ranking["date"].dt.date
     sel = ranking[(ranking["item"] == TOPIC) & (ranking["rank"] <= p["top_n"])
                   & (d >= p["start_date"]) & (d <= p["end_date"])]
@@ -247,7 +318,24 @@ def ranking_panel(ranking: pd.DataFrame, owners: pd.DataFrame, p: dict[str, Any]
         raise DataError(f"{len(missing)} repository owner(s) are not in {REPO_OWNER_ORIGIN}: "
                         f"{', '.join(missing[:10])}; add them with an origin and a reason")
     origin = owner.map(dict(zip(owners["owner"], owners["origin"], strict=True)))
-    return sel.assign(owner=owner, origin=origin)
+    out = sel.assign(owner=owner, origin=origin)
+    if kinds is None:
+        return out
+    unkinded = sorted(set(out["repo"]) - set(kinds["repo"]))
+    if unkinded:
+        raise DataError(f"{len(unkinded)} repositories are not in {REPO_KIND}: {', '.join(unkinded[:10])}; "
+                        "add them with a kind (model, infrastructure, application, resource) and a reason")
+    out = out.assign(kind=out["repo"].map(dict(zip(kinds["repo"], kinds["kind"], strict=True))))
+    return out[out["kind"].isin(p["repo_kinds"])]
+
+
+def kind_counts(ranking: pd.DataFrame, owners: pd.DataFrame, kinds: pd.DataFrame,
+                p: dict[str, Any]) -> pd.DataFrame:
+    """Repositories of the list per kind and owner origin (all kinds), and whether each kind is analysed."""
+    every = ranking_panel(ranking, owners, {**p, "repo_kinds": list(REPO_KINDS)}, kinds)
+    table = every.drop_duplicates("repo").groupby(["kind", "origin"]).size().unstack("origin")
+    table = table.reindex(index=list(REPO_KINDS), columns=list(OWNER_ORIGINS)).fillna(0).astype(int)
+    return table.assign(analysed=[k in p["repo_kinds"] for k in table.index])
 
 
 def daily_flows(panel: pd.DataFrame, metric: str) -> pd.DataFrame:
@@ -302,25 +390,56 @@ REPO_DESIGN = D.Design(unit="repo", period="week", region="origin", outcome="flo
 
 @dataclass(frozen=True)
 class RepoDesign:
-    """The repository-level comparison: CN-owned against U.S.-owned repositories."""
+    """The repository-level comparison: CN-owned against U.S.-owned repositories.
+
+    `panel` is one of REPO_PANELS: `listed` keeps every repository listed in a shock's window, with
+    its flows while listed (entry-robust); `both_sides` those listed MIN_WEEKS_EACH_SIDE weeks on
+    each side; `balanced` those listed in every week (selection on staying in the list).
+    """
 
     window: int
-    balanced: bool
+    panel: str
     estimator: str
     design: D.Design = REPO_DESIGN
 
+    def __post_init__(self) -> None:
+        if self.panel not in REPO_PANELS:
+            raise ValueError(f"unknown repository panel {self.panel!r}; use one of {tuple(REPO_PANELS)}")
+
+
+def window_weeks(stacked: pd.DataFrame) -> pd.DataFrame:
+    """Per shock and repository: weeks observed before and after, first and last relative week."""
+    return stacked.groupby(["shock", "repo"]).agg(
+        origin=("origin", "first"), pre=("post", lambda x: int((x == 0).sum())),
+        post=("post", lambda x: int(x.sum())), first=("rel", "min"), last=("rel", "max"))
+
 
 def eligible(stacked: pd.DataFrame, rd: RepoDesign) -> pd.DataFrame:
-    """Repositories with MIN_WEEKS_EACH_SIDE weeks before and after the shock (or every week)."""
-    weeks = stacked.groupby(["shock", "repo"]).agg(pre=("post", lambda x: int((x == 0).sum())),
-                                                   post=("post", "sum"))
-    if rd.balanced:
+    """The repositories of each shock window that the panel kind keeps (see RepoDesign)."""
+    weeks = window_weeks(stacked)
+    if rd.panel == "balanced":
         ok = (weeks["pre"] == weeks.groupby("shock")["pre"].transform("max")) & \
              (weeks["post"] == weeks.groupby("shock")["post"].transform("max"))
-    else:
+    elif rd.panel == "both_sides":
         ok = (weeks["pre"] >= MIN_WEEKS_EACH_SIDE) & (weeks["post"] >= MIN_WEEKS_EACH_SIDE)
+    else:
+        ok = weeks["pre"] + weeks["post"] > 0
     keep = weeks.index[ok]
     return stacked.set_index(["shock", "repo"]).loc[keep].reset_index()
+
+
+def entry_exit(weekly: pd.DataFrame, shocks: list[pd.Timestamp], window: int) -> pd.DataFrame:
+    """Per shock and owner origin: repositories listed in the window, how many stayed throughout,
+    entered or left during it, and how many are observed on both sides of the shock."""
+    stacked = D.stack(weekly, shocks, window, REPO_DESIGN)
+    w = window_weeks(stacked).reset_index()
+    w = w.assign(throughout=w["pre"] + w["post"] == 2 * window,
+                 entered=w["first"] > -window, left=w["last"] < window - 1,
+                 both_sides=(w["pre"] > 0) & (w["post"] > 0),
+                 only_before=w["post"] == 0, only_after=w["pre"] == 0)
+    cols = ["throughout", "entered", "left", "both_sides", "only_before", "only_after"]
+    out = w.groupby(["shock", "origin"]).agg(listed=("repo", "size"), **{c: (c, "sum") for c in cols})
+    return out.astype(int)
 
 
 def repo_stack(weekly: pd.DataFrame, shocks: list[pd.Timestamp], rd: RepoDesign) -> pd.DataFrame:
@@ -339,17 +458,43 @@ def repo_did(stacked: pd.DataFrame) -> Fit:
 
 
 def identification(weekly: pd.DataFrame, rd: RepoDesign, shocks: list[pd.Timestamp]) -> pd.DataFrame:
-    """Per shock: CN- and U.S.-owned repositories in the window, and whether it is estimable."""
+    """Per shock: CN- and U.S.-owned repositories in the window, those observed on both sides of the
+    shock (they identify the comparison), and whether it is estimable (MIN_REPOS_PER_SIDE of each)."""
     rows = []
     for shock in shocks:
         data = repo_stack(weekly, [shock], rd)
-        n = data.groupby("origin")["repo"].nunique() if len(data) else pd.Series(dtype=int)
-        cn, us = int(n.get("CN", 0)), int(n.get("US", 0))
-        rows.append({"shock": shock.strftime("%Y-%m-%d"), "CN-owned repositories": cn,
-                     "U.S.-owned repositories": us, "repository-weeks": len(data),
-                     "estimable": min(cn, us) >= 2,
-                     "why not": "" if min(cn, us) >= 2 else "fewer than two repositories on one side"})
+        w = window_weeks(data) if len(data) else pd.DataFrame(columns=["origin", "pre", "post"])
+        both = w[(w["pre"] > 0) & (w["post"] > 0)]
+        n = w.groupby("origin").size()
+        nb = both.groupby("origin").size()
+        cn, us = int(nb.get("CN", 0)), int(nb.get("US", 0))
+        ok = min(cn, us) >= MIN_REPOS_PER_SIDE
+        rows.append({"shock": shock.strftime("%Y-%m-%d"), "CN-owned repositories": int(n.get("CN", 0)),
+                     "U.S.-owned repositories": int(n.get("US", 0)), "CN-owned, both sides": cn,
+                     "U.S.-owned, both sides": us, "repository-weeks": len(data), "estimable": ok,
+                     "why not": "" if ok else f"fewer than {MIN_REPOS_PER_SIDE} repositories of one "
+                                              "origin observed before and after the shock"})
     return pd.DataFrame(rows).set_index("shock")
+
+
+def week_dummies(data: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Week x shock indicators as regressors (the first week of each shock left out)."""
+    key = data["shock"].astype(str) + "_" + data["rel"].astype(int).astype(str)
+    first = data.groupby("shock")["rel"].transform("min")
+    names = sorted(set(key[data["rel"] != first]))
+    cols = pd.DataFrame({f"w_{n}": (key == n).astype(float) for n in names}, index=data.index)
+    return pd.concat([data, cols], axis=1), list(cols.columns)
+
+
+def bootstrap_p(data: pd.DataFrame, draws: int = BOOT_DRAWS, seed: int = 0) -> float:
+    """Wild cluster restricted bootstrap (Rademacher) p-value of treat_post, clustered by repository.
+
+    The week x shock effects are not nested in the repositories, so they enter as indicators and
+    only the repository x shock effects are projected out; the point estimate is the same.
+    """
+    frame, names = week_dummies(data)
+    fit = fit_ols(frame, "y", ["treat_post", *names], [["repo", "shock"]], "repo")
+    return float(fit.bootstrap("treat_post", draws=draws, seed=seed).p_value)
 
 
 def did_table(weekly: pd.DataFrame, rd: RepoDesign, estimable: list[str]) -> pd.DataFrame:
@@ -360,8 +505,10 @@ def did_table(weekly: pd.DataFrame, rd: RepoDesign, estimable: list[str]) -> pd.
         data = repo_stack(weekly, [pd.Timestamp(s) for s in shocks], rd)
         fit = repo_did(data)
         t = fit.table().loc["treat_post"]
+        boot = bootstrap_p(data) if fit.n_clusters < FEW_CLUSTERS else np.nan
         rows.append({"estimate": shocks[0] if len(shocks) == 1 else "pooled", "coef": t["coef"],
                      "se": t["se"], "ci_low": t["ci_low"], "ci_high": t["ci_high"], "p": t["p"],
+                     "bootstrap p": boot, "p used": t["p"] if np.isnan(boot) else boot,
                      "repositories": fit.n_clusters, "observations": fit.n_obs})
     return pd.DataFrame(rows).set_index("estimate")
 
@@ -395,19 +542,30 @@ def event_study(weekly: pd.DataFrame, rd: RepoDesign, shock: str) -> pd.DataFram
 
 
 def robustness(weekly: pd.DataFrame, p: dict[str, Any], estimable: list[str]) -> pd.DataFrame:
-    """The pooled estimate on the balanced and the full panel, with each estimator."""
+    """The last estimate of did_table (pooled, or the one shock) on each repository panel and estimator."""
     rows = []
-    for balanced in (True, False):
+    for panel in REPO_PANELS:
         for estimator in ESTIMATORS:
-            rd = RepoDesign(p["window_weeks"], balanced, estimator)
+            rd = RepoDesign(p["window_weeks"], panel, estimator)
             try:
                 row = did_table(weekly, rd, estimable).iloc[-1]
-            except (np.linalg.LinAlgError, ValueError):
+            except (np.linalg.LinAlgError, ValueError, KeyError):
                 continue
-            rows.append({"panel": "balanced" if balanced else "full", "estimator": ESTIMATORS[estimator],
-                         "coef": row["coef"], "se": row["se"], "p": row["p"],
+            rows.append({"panel": panel, "estimator": ESTIMATORS[estimator],
+                         "coef": row["coef"], "se": row["se"], "p used": row["p used"],
                          "repositories": int(row["repositories"])})
     return pd.DataFrame(rows).set_index(["panel", "estimator"])
+
+
+def detectable(row: pd.Series, power: float = 0.80) -> float:
+    """The effect the estimate's test would detect with `power` (t with G-1 degrees of freedom)."""
+    return float(mde(float(row["se"]), power=power, alpha=LEVEL, clusters=int(row["repositories"])))
+
+
+def pre_mean(weekly: pd.DataFrame, rd: RepoDesign, estimable: list[str], origin: str = "CN") -> float:
+    """Mean weekly outcome of one origin's repositories before the shocks (the scale of the effect)."""
+    data = repo_stack(weekly, [pd.Timestamp(s) for s in estimable], rd)
+    return float(data.loc[(data["origin"] == origin) & (data["post"] == 0), "y"].mean())
 
 
 class NoEstimableShock(UserError):
@@ -415,8 +573,9 @@ class NoEstimableShock(UserError):
 
     def __init__(self, ident: pd.DataFrame) -> None:
         why = "; ".join(f"{shock}: {reason}" for shock, reason in ident["why not"].items())
-        super().__init__(f"no shock can be estimated with these parameters ({why}); set 'balanced' "
-                         "to false, raise 'top_n', shorten 'window_weeks' or move the shocks")
+        super().__init__(f"no shock can be estimated with these parameters ({why}); set 'repo_panel' "
+                         "to listed, add kinds to 'repo_kinds', raise 'top_n', lengthen 'window_weeks' "
+                         "or move the shocks")
 
 
 def top_repos(flows: pd.DataFrame, origin: str, n: int = 5) -> pd.DataFrame:
@@ -426,12 +585,12 @@ def top_repos(flows: pd.DataFrame, origin: str, n: int = 5) -> pd.DataFrame:
     return out.rename("total").to_frame().assign(share=out / f["flow"].sum())
 
 
-def conclusion(row: pd.Series, level: float = 0.05) -> str:
-    """What the pooled GitHub estimate allows the chapter to say."""
-    if float(row["p"]) < level and float(row["coef"]) > 0:
+def conclusion(row: pd.Series, level: float = LEVEL) -> str:
+    """What the pooled GitHub estimate allows the chapter to say (on its `p used`)."""
+    if float(row["p used"]) < level and float(row["coef"]) > 0:
         return ("the GitHub comparison is consistent with faster growth of Chinese-owned repositories "
                 "after the shocks, for owners rather than developers and on a changing top list")
-    if float(row["p"]) < level:
+    if float(row["p used"]) < level:
         return ("the GitHub comparison points the other way: Chinese-owned repositories grew more "
                 "slowly than U.S.-owned ones after the shocks")
     return ("the GitHub comparison finds no statistically significant difference, so these data do not "
@@ -439,8 +598,9 @@ def conclusion(row: pd.Series, level: float = 0.05) -> str:
             "statement that Chinese open models are widely used")
 
 
-def significance_words(row: pd.Series, level: float = 0.05) -> dict[str, str]:
-    coef, p = float(row["coef"]), float(row["p"])
+def significance_words(row: pd.Series, level: float = LEVEL) -> dict[str, str]:
+    """Direction of the difference and whether it is significant (on `p used`)."""
+    coef, p = float(row["coef"]), float(row["p used"])
     return {"direction": "rose" if coef > 0 else "fell" if coef < 0 else "did not change",
             "significance": "statistically significant" if p < level else "not statistically significant"}
 
@@ -473,8 +633,77 @@ def epoch_by_year(epoch: pd.DataFrame, export: str) -> pd.DataFrame:
     return table.set_index(["year", "origin", "access"]).reindex(full, fill_value=0).reset_index()
 
 
+def epoch_period_counts(table: pd.DataFrame, years: tuple[int, int]) -> pd.DataFrame:
+    """Models per origin and access over an inclusive range of years (rows CN, US)."""
+    sub = table[(table["year"] >= years[0]) & (table["year"] <= years[1])]
+    out = sub.pivot_table(index="origin", columns="access", values="models", aggfunc="sum")
+    return out.reindex(index=["CN", "US"], columns=["open weights", "closed", "access not stated"]).fillna(0)
+
+
+def two_proportions(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> dict[str, float]:
+    """p2 - p1 with a Newcombe (Wilson score) interval and Fisher's exact two-sided p-value."""
+    if min(n1, n2) == 0:
+        raise EmptySelection("a proportion needs at least one model in each period; choose another "
+                             "'epoch_export'")
+    p1, p2 = x1 / n1, x2 / n2
+    alpha = 1 - level
+
+    def wilson(x: int, n: int) -> tuple[float, float]:
+        z = stats.norm.ppf(1 - alpha / 2)
+        c = (x + z * z / 2) / (n + z * z)
+        h = z * np.sqrt(x * (n - x) / n + z * z / 4) / (n + z * z)
+        return c - h, c + h
+
+    (l1, u1), (l2, u2) = wilson(x1, n1), wilson(x2, n2)
+    d = p2 - p1
+    lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    hi = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    p = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
+    return {"p1": p1, "p2": p2, "diff": d, "ci_low": float(lo), "ci_high": float(hi), "p": float(p)}
+
+
+def epoch_share_test(table: pd.DataFrame, early: tuple[int, int], late: int) -> pd.DataFrame:
+    """China's share of the two countries' open-weight models, early period against a late year.
+
+    Rows: `stated` uses only entries whose accessibility is stated; `most for China` counts every
+    unstated Chinese entry as open and every unstated U.S. one as closed in the late year and the
+    reverse in the early period (the largest rise the unknowns allow), `least for China` the
+    opposite. A model of both countries counts for both sides.
+    """
+    e, a = epoch_period_counts(table, early), epoch_period_counts(table, (late, late))
+    rows = {}
+    for name, (e_cn, e_us, l_cn, l_us) in {
+        "stated": (0, 0, 0, 0), "most for China": (0, 1, 1, 0), "least for China": (1, 0, 0, 1),
+    }.items():
+        x1 = e.loc["CN", "open weights"] + e_cn * e.loc["CN", "access not stated"]
+        n1 = x1 + e.loc["US", "open weights"] + e_us * e.loc["US", "access not stated"]
+        x2 = a.loc["CN", "open weights"] + l_cn * a.loc["CN", "access not stated"]
+        n2 = x2 + a.loc["US", "open weights"] + l_us * a.loc["US", "access not stated"]
+        rows[name] = {"early models": int(n1), "late models": int(n2),
+                      **two_proportions(int(x1), int(n1), int(x2), int(n2))}
+    return pd.DataFrame(rows).T
+
+
+def change_word(diff: float, p: float, up: str = "higher", down: str = "lower",
+                level: float = LEVEL) -> str:
+    """Direction of a tested change: `up`/`down` when significant, else 'not significantly different'."""
+    if p >= level:
+        return "not significantly different"
+    return up if diff > 0 else down
+
+
 def epoch_last_date(epoch: pd.DataFrame, export: str) -> pd.Timestamp:
     return epoch.loc[epoch["export"] == export, "publication_date"].max()
+
+
+# --------------------------------------------------------------------------- how tables read
+
+AGREEMENT_COLS = {"stocks identical": Col(kind="share"), "median relative difference": Col(kind="share"),
+                  "flows identical": Col(kind="share"), "flow correlation": Col(kind="coef"),
+                  "flow pairs": Col(kind="count"), "repository-days": Col(kind="count")}
+EPOCH_TEST_COLS = {"p1": Col("China's share, early", kind="share"),
+                   "p2": Col("China's share, late", kind="share"), "diff": Col("difference", kind="coef"),
+                   "early models": Col(kind="count"), "late models": Col(kind="count")}
 
 
 # --------------------------------------------------------------------------- charts
@@ -523,15 +752,34 @@ def hub_chart(tables: dict[str, pd.DataFrame], origins: list[str], y_title: str,
     return alt.hconcat(*charts)
 
 
-def family_chart(table: pd.DataFrame, y_title: str, width: int = 560) -> alt.Chart:
+def check_lines(table: pd.DataFrame, line: list[str], x: str) -> None:
+    """Every line (one per combination of the `line` columns) has strictly increasing x values."""
+    bad = [key for key, g in table.groupby(line)
+           if not g[x].is_monotonic_increasing or g[x].duplicated().any()]
+    if bad:
+        raise ValueError(f"lines {bad} have repeated or unordered {x} values: one line mixes several series")
+
+
+def drawn_families(table: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """The family series to draw: a family that is zero in every crawl of a panel has no account
+    there (not a measured zero), so it is dropped; the dropped ones as 'Family (panel)'."""
+    total = table.groupby(["panel", "family"])["value"].transform(lambda v: float(v.abs().sum()))
+    absent = table.loc[total == 0, ["family", "panel"]].drop_duplicates()
+    return table[total > 0], [f"{f} ({p})" for f, p in absent.itertuples(index=False)]
+
+
+def family_chart(table: pd.DataFrame, y_title: str, width: int = 270) -> alt.FacetChart:
+    """One line per family and panel: the panels side by side, so that no line joins two panels."""
+    check_lines(table, ["panel", "family"], "crawl_date")
     fam_colours = {"Qwen": PALETTE["vermillion"], "DeepSeek": PALETTE["orange"],
                    "Llama": PALETTE["blue"], "Gemma": PALETTE["sky"]}
     keys = [f for f in fam_colours if f in set(table["family"])]
     return alt.Chart(table).mark_line(point=True).encode(
-        x=alt.X("crawl_date:T", title=None), y=alt.Y("value:Q", title=y_title),
+        x=alt.X("crawl_date:T", title=None), y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format="~s")),
         color=alt.Color("family:N", title="Family", scale=_scale(fam_colours, keys)),
-        tooltip=[alt.Tooltip("crawl_date:T", format="%Y-%m-%d"), "family:N",
-                 alt.Tooltip("value:Q", format=",.0f")]).properties(width=width, height=220)
+        tooltip=[alt.Tooltip("crawl_date:T", format="%Y-%m-%d"), "family:N", "panel:N",
+                 alt.Tooltip("value:Q", format=",.0f")]).properties(width=width, height=220).facet(
+        column=alt.Column("panel:N", title=None, sort=["balanced panel", "full panel"]))
 
 
 def modelscope_chart(table: pd.DataFrame, width: int = 560) -> alt.Chart:
@@ -572,3 +820,122 @@ def epoch_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:
         tooltip=["year:O", "origin:N", "access:N", "models:Q"],
     ).properties(width=width, height=200).facet(column=alt.Column("access:N", title=None,
                                                                    sort=["open weights", "closed"]))
+
+
+# --------------------------------------------------------------------------- the second top-100 list (EvanLi)
+
+MAX_GAP_DAYS = 7  # a difference across a longer gap in a repository's presence is not used
+
+
+def stock_flows(daily: pd.DataFrame, metric: str, max_gap: int = MAX_GAP_DAYS) -> pd.DataFrame:
+    """Net daily flow of a stock (forks or stars) between a repository's consecutive observations.
+
+    The list records a repository only on days it is in a top-100 list, so a gap is bridged by
+    differencing across it: the flow is the change divided by the days between the two
+    observations (a mean net flow per day), used only when the gap is at most `max_gap` days.
+    Deleted forks are netted out, so a flow can be negative.
+    """
+    s = daily.sort_values(["repo", "date"], kind="stable")
+    gap = s.groupby("repo")["date"].diff().dt.days
+    change = s.groupby("repo")[metric].diff()
+    ok = gap.notna() & (gap <= max_gap)
+    cols = [c for c in ("date", "repo", "owner", "origin", "kind") if c in s]
+    out = s.loc[ok, cols].assign(gap=gap[ok].astype(int), flow=(change[ok] / gap[ok]).astype(float))
+    neg = out.groupby("date")["flow"].transform(lambda x: float((x < 0).mean()))
+    return out.assign(revision=(neg >= REVISION_SHARE) & (out.groupby("date")["flow"].transform("size") > 2))
+
+
+def second_list(daily: pd.DataFrame, owners: pd.DataFrame, kinds: pd.DataFrame,
+                repo_kinds: list[str]) -> pd.DataFrame:
+    """The second list's repository-days with owner origin and kind, of the kinds analysed."""
+    out = with_origin(daily, owners)
+    unkinded = sorted(set(out["repo"]) - set(kinds["repo"]))
+    if unkinded:
+        raise DataError(f"{len(unkinded)} repositories of the second list are not in {REPO_KIND}: "
+                        f"{', '.join(unkinded[:10])}; add them with a kind and a reason")
+    out = out.assign(kind=out["repo"].map(dict(zip(kinds["repo"], kinds["kind"], strict=True))))
+    return out[out["kind"].isin(repo_kinds)]
+
+
+def with_origin(frame: pd.DataFrame, owners: pd.DataFrame) -> pd.DataFrame:
+    """Owner and owner origin of each row's repository (DataError naming unlisted owners)."""
+    owner = frame["repo"].str.split("/", n=1).str[0]
+    missing = unclassified_owners(owner, owners)
+    if missing:
+        raise DataError(f"{len(missing)} repository owner(s) of the second list are not in "
+                        f"{REPO_OWNER_ORIGIN}: {', '.join(missing[:10])}; add them with an origin and "
+                        "a reason")
+    origin = owner.map(dict(zip(owners["owner"], owners["origin"], strict=True)))
+    return frame.assign(owner=owner, origin=origin)
+
+
+def shock_coverage(flows: pd.DataFrame, shocks: list[pd.Timestamp], window: int) -> pd.DataFrame:
+    """Per shock and owner origin: repositories with a flow in the window, and on both sides of it."""
+    rows = []
+    for shock in shocks:
+        lo, hi = shock - pd.Timedelta(weeks=window), shock + pd.Timedelta(weeks=window)
+        w = flows[(flows["date"] >= lo) & (flows["date"] < hi)]
+        side = w.assign(post=w["date"] >= shock).groupby(["repo", "origin"])["post"].agg(["min", "max"])
+        for origin in ("CN", "US", "other", "unknown"):
+            sub = side[side.index.get_level_values("origin") == origin]
+            rows.append({"shock": shock.strftime("%Y-%m-%d"), "origin": origin, "repositories": len(sub),
+                         "both sides": int((~sub["min"] & sub["max"]).sum()),
+                         "repository names": ", ".join(sub.index.get_level_values("repo"))})
+    return pd.DataFrame(rows).set_index(["shock", "origin"])
+
+
+def comparable(coverage: pd.DataFrame, shock: str, min_repos: int = MIN_REPOS_PER_SIDE) -> bool:
+    """Whether a shock has `min_repos` Chinese- and U.S.-owned repositories observed on both sides."""
+    c = coverage.loc[shock, "both sides"]
+    return bool(c.get("CN", 0) >= min_repos and c.get("US", 0) >= min_repos)
+
+
+def compare_lists(second: pd.DataFrame, ranking: pd.DataFrame, metric: str) -> dict[str, float]:
+    """Agreement of the two top-100 lists where both observe the same repository on the same day:
+    the stocks (share identical, median relative difference) and the day-to-day flows where both
+    observe the repository on two consecutive days (correlation, share identical)."""
+    first = ranking[ranking["item"] == TOPIC][["date", "repo", metric]].drop_duplicates(["date", "repo"])
+    both = second[["date", "repo", metric]].merge(first, on=["date", "repo"], suffixes=("_b", "_a"))
+    if both.empty:
+        raise EmptySelection("the two GitHub lists observe no repository on the same day; "
+                             "widen 'start_date'/'end_date'")
+    a_col, b_col = f"{metric}_a", f"{metric}_b"
+    rel = (both[b_col] - both[a_col]).abs() / both[a_col].where(both[a_col] > 0)
+    b = both.sort_values(["repo", "date"], kind="stable")
+    consecutive = b.groupby("repo")["date"].diff().dt.days == 1
+    fa = b.groupby("repo")[f"{metric}_a"].diff()[consecutive]
+    fb = b.groupby("repo")[f"{metric}_b"].diff()[consecutive]
+    return {"repo_days": len(both), "repos": int(both["repo"].nunique()),
+            "stock_equal_share": float((both[f"{metric}_a"] == both[f"{metric}_b"]).mean()),
+            "stock_median_rel_diff": float(rel.median()),
+            "flow_pairs": int(consecutive.sum()),
+            "flow_corr": float(np.corrcoef(fa, fb)[0, 1]) if consecutive.sum() > 2 else float("nan"),
+            "flow_equal_share": float((fa == fb).mean()) if consecutive.sum() else float("nan")}
+
+
+def agreement_frame(agree: dict[str, float]) -> pd.DataFrame:
+    """compare_lists as a one-row table for the page."""
+    names = {"repo_days": "repository-days", "repos": "repositories",
+             "stock_equal_share": "stocks identical", "stock_median_rel_diff": "median relative difference",
+             "flow_pairs": "flow pairs", "flow_corr": "flow correlation",
+             "flow_equal_share": "flows identical"}
+    return pd.DataFrame([{names[k]: v for k, v in agree.items()}])
+
+
+def weekly_stock_flows(flows: pd.DataFrame) -> pd.DataFrame:
+    """Mean daily net flow per repository and week (weeks start on Monday)."""
+    f = flows[~flows["revision"]] if "revision" in flows else flows
+    week = (f["date"] - pd.to_timedelta(f["date"].dt.day_of_week, unit="D")).rename("week")
+    return f.groupby(["repo", "origin", week])["flow"].mean().rename("flow").reset_index()
+
+
+def early_flows_chart(weekly: pd.DataFrame, shocks: list[dt.date], metric: str,
+                      width: int = 610) -> alt.LayerChart:
+    """Weekly net flows of the repositories the second list observes around the 2022 shocks."""
+    keys = [o for o in ORIGIN_COLOURS_ALL if o in set(weekly["origin"])]
+    lines = alt.Chart(weekly).mark_line(strokeWidth=1.5).encode(
+        x=alt.X("week:T", title=None), y=alt.Y("flow:Q", title=f"net new {metric} per day"),
+        color=alt.Color("origin:N", title="Owner origin", scale=_scale(ORIGIN_COLOURS_ALL, keys)),
+        detail="repo:N",
+        tooltip=["repo:N", alt.Tooltip("week:T", format="%Y-%m-%d"), alt.Tooltip("flow:Q", format=",.1f")])
+    return alt.layer(lines, _shock_rules(shocks)).properties(width=width, height=220)

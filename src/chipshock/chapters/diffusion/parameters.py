@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from chipshock.data.catalog import MODEL_RELEASES, REPO_OWNER_ORIGIN
+from chipshock.data.catalog import MODEL_RELEASES, REPO_KIND, REPO_OWNER_ORIGIN
 from chipshock.params import Param, ParamSpec
 
 INPUTS = ("data/processed/hf_models.parquet", "data/processed/github_ranking.parquet",
+          "data/processed/llm_repos_daily.parquet",
           "data/processed/epoch_models.parquet", "data/processed/CHECKSUMS", MODEL_RELEASES,
-          REPO_OWNER_ORIGIN)
+          REPO_OWNER_ORIGIN, REPO_KIND)
 
 
 OWNER_ORIGINS = ("CN", "US", "other", "unknown")
@@ -19,6 +20,10 @@ HUB_METRICS = {"downloads": "downloads_last_month", "likes": "likes", "descendan
 
 REPO_METRICS = ("forks", "stars")
 ESTIMATORS = {"ols_level": "OLS, levels", "ols_asinh": "OLS, asinh(y)"}
+REPO_KINDS = ("model", "infrastructure", "application", "resource")
+REPO_PANELS = {"listed": "every repository listed in the window, flows while listed",
+               "both_sides": "repositories listed at least 4 weeks on each side of the shock",
+               "balanced": "repositories listed in every week of the window"}
 
 
 GITHUB_FIRST, GITHUB_LAST = "2023-05-18", "2026-08-22"
@@ -52,8 +57,14 @@ PARAMS = ParamSpec(
               "descendants (model-tree size)", choices=tuple(HUB_METRICS)),
         Param("repo_metric", "str", "forks", "GitHub measure whose daily flow is analysed",
               choices=REPO_METRICS),
-        Param("balanced", "bool", True, "headline on the balanced panels (publishers and models in "
-              "every crawl; repositories in the top list in every week of a shock window)"),
+        Param("balanced", "bool", True, "hubs: headline on the balanced panel (publishers and models "
+              "in every crawl) instead of the full one"),
+        Param("repo_panel", "str", "listed", "GitHub: which repositories enter a shock window: listed "
+              "(every one listed in it; flows while listed), both_sides (4+ weeks on each side) or "
+              "balanced (every week)", choices=tuple(REPO_PANELS)),
+        Param("repo_kinds", "list[str]", ["model", "infrastructure"], "GitHub: repository kinds "
+              "analysed (model, infrastructure, application, resource: lists and courses)",
+              choices=REPO_KINDS),
         Param("start_date", "date", GITHUB_FIRST, "first day shown and used (hub crawls and GitHub)",
               min=GITHUB_FIRST, max=GITHUB_LAST),
         Param("end_date", "date", GITHUB_LAST, "last day shown and used (hub crawls and GitHub)",
