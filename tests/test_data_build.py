@@ -91,7 +91,7 @@ def test_corrupt_or_truncated_raw_file(tmp_path):
     data = bytearray(gz.read_bytes())
     data[100] ^= 0xFF  # one flipped byte, same size
     gz.write_bytes(bytes(data))
-    assert fetch(project, mirror=MIRROR, log=lambda m: None) == {"skipped": 66, "copied": 2, "downloaded": 0}
+    assert fetch(project, mirror=MIRROR, log=lambda m: None) == {"skipped": 81, "copied": 2, "downloaded": 0}
 
 
 def test_processed_checksum_mismatch(tmp_path):
@@ -167,7 +167,7 @@ def test_fetch_and_build_reproduce_the_committed_data(tmp_path, monkeypatch, cap
     monkeypatch.setenv("CHIPSHOCK_ROOT", str(project.root))
     assert main(["data", "fetch", "--mirror", str(MIRROR)]) == 0
     assert main(["data", "fetch", "--mirror", str(MIRROR)]) == 0
-    assert "68 skipped" in capsys.readouterr().out  # the second run only verifies
+    assert "83 skipped" in capsys.readouterr().out  # the second run only verifies
     assert main(["data", "build"]) == 0
     ours, theirs = processed_dir(project), processed_dir(Project(REPO))
     names = sorted(p.name for p in theirs.iterdir())

@@ -170,7 +170,11 @@ def test_cli_fetch_errors_exit_2(server, tmp_path, monkeypatch, capsys):
 
 def test_sources_yml_lists_every_source_and_pins_urls():
     sources = {s.id: s for s in load_sources(Project(REPO))}
-    assert set(sources) == {"commits", "agora", "osir_lmts", "epoch", "github_ranking", "paperlists", "cset"}
+    assert set(sources) == {
+        "commits", "agora", "osir_lmts", "epoch", "github_ranking", "paperlists", "cset", "gharchive_stats",
+        "github_ranking_evanli", "miit_cac_tc260", "smart_tech_cn_sd", "gov_doc_lists", "istat_patents",
+        "patentworld",
+    }
     for s in sources.values():
         assert s.licence and s.description
         for f in s.files:
@@ -186,6 +190,14 @@ def test_sources_yml_lists_every_source_and_pins_urls():
         "commits/repos.csv",
         "policy/agora/fulltext.jsonl.gz",
         "github-ranking/daily.csv.gz",
+        "gharchive-stats/daily.jsonl.gz",
+        "github-ranking-evanli/llm_repos_daily.csv.gz",
+        "policy/miit-cac-tc260/documents.csv",
+        "policy/miit-cac-tc260/fulltext.jsonl.gz",
+        "policy/smart-tech-cn-sd/documents.csv",
+        "policy/smart-tech-cn-sd/fulltext.jsonl.gz",
+        "policy/gov-doc-lists/documents.csv.gz",
+        "patents/istat-ai-patents-sample/abstracts.jsonl.gz",
     }
 
 

@@ -21,12 +21,24 @@ from chipshock.data.dictionaries import MODEL_FAMILIES, POLICY_DICTIONARIES
 from chipshock.data.fetch import require_raw
 from chipshock.data.sources import raw_dir
 from chipshock.data.tables import (
+    cn_gov_doc_titles,
+    cn_policy_documents,
     commits,
     cset_papers,
     epoch_models,
+    gharchive_daily,
+    gharchive_daily_events,
+    gharchive_daily_hours,
     github_ranking,
     hf_models,
+    istat_patents,
+    llm_repos_daily,
     papers,
+    patentworld_ai_assignees,
+    patentworld_ai_by_year,
+    patentworld_ai_geography,
+    patentworld_ai_strategies,
+    patentworld_ai_years,
     policy_documents,
     repositories,
 )
@@ -36,7 +48,10 @@ from chipshock.paths import Project
 TABLES: dict[str, ModuleType] = {
     m.NAME: m
     for m in (commits, repositories, policy_documents, hf_models, epoch_models, github_ranking, papers,
-              cset_papers)
+              cset_papers, gharchive_daily, gharchive_daily_events, gharchive_daily_hours, llm_repos_daily,
+              cn_policy_documents, cn_gov_doc_titles, istat_patents, patentworld_ai_years,
+              patentworld_ai_by_year, patentworld_ai_assignees, patentworld_ai_geography,
+              patentworld_ai_strategies)
 }
 CHECKSUMS = "CHECKSUMS"
 DATASETS = "DATASETS.md"
