@@ -330,19 +330,23 @@ def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple:
                  level: float = LEVEL) -> dict[str, str]:
     """Which side moved, from (coef, p) of CN-US, EU-US and the triple difference (CN-US)-(EU-US).
 
-    china: the triple difference is significant and has the sign of CN-US (China-linked commits
-    moved against Europe's too); us: EU-US is significant with the sign of CN-US and the triple is
-    not (Europe moved like China against the U.S.); shared: neither is significant but Europe's
-    point estimate carries at least half of CN-US's gap; unclear: otherwise.
+    china: the triple difference is significant with the sign of CN-US (China-linked commits moved
+    against Europe's too); us: EU-US is significant with the sign of CN-US and the triple is not
+    (Europe moved like China against the U.S.); shared: nothing significant, but Europe's point
+    estimate carries at least half of CN-US's gap, with its sign; none: CN-US and the triple are not
+    significant and Europe does not share the gap; unclear: the rest (CN-US significant, neither the
+    placebo nor the triple difference).
     """
-    (b_cn, _), (b_eu, p_eu), (b_tr, p_tr) = cn_us, eu_us, triple
-    same = np.sign(b_eu) == np.sign(b_cn) and b_cn != 0
+    (b_cn, p_cn), (b_eu, p_eu), (b_tr, p_tr) = cn_us, eu_us, triple
+    same = bool(np.sign(b_eu) == np.sign(b_cn) and b_cn != 0)
     if significant(p_tr, level) and np.sign(b_tr) == np.sign(b_cn):
         code = "china"
     elif significant(p_eu, level) and same and not significant(p_tr, level):
         code = "us"
-    elif same and abs(b_eu) >= 0.5 * abs(b_cn):
+    elif same and abs(b_eu) >= 0.5 * abs(b_cn) and not significant(p_tr, level):
         code = "shared"
+    elif not significant(p_cn, level) and not significant(p_tr, level):
+        code = "none"
     else:
         code = "unclear"
     rel = "gained on" if b_cn > 0 else "lost ground to"
@@ -355,7 +359,11 @@ def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple:
         "shared": "most of the China-linked-minus-U.S. gap is shared by Europe-offset commits (neither the "
                   "placebo nor the triple difference is significant): what moved is more likely the U.S. "
                   "side than the China-linked one",
-        "unclear": "the placebo region does not settle which side moved",
+        "none": "Europe-offset commits do not share the China-linked-minus-U.S. gap, but neither that gap "
+                "nor the triple difference is significant: the data show no China-specific movement",
+        "unclear": "the China-linked-minus-U.S. gap is significant but the placebo region does not settle "
+                   "which side moved: Europe-offset commits share less than half of it and the triple "
+                   "difference is not significant",
     }[code]
     return {"side_code": code, "side_text": text}
 
@@ -494,7 +502,7 @@ def honest_wide(bounds: dict[str, pd.DataFrame], mbars: tuple[float, ...] = (0.0
     rows = {}
     for k, b in bounds.items():
         b = b.set_index("mbar")
-        rows[k] = {f"Mbar {m:g}": f"{b.loc[m, 'ci_low']:.2f} to {b.loc[m, 'ci_high']:.2f}"
+        rows[k] = {f"M̄ = {m:g}": f"{b.loc[m, 'ci_low']:.2f} to {b.loc[m, 'ci_high']:.2f}"
                    for m in mbars if m in b.index}
     return pd.DataFrame(rows).T
 
@@ -667,8 +675,7 @@ def trend_word(first: float, last: float) -> str:
 def honest_words(breakdown: float) -> str:
     """What the breakdown value of Mbar says."""
     if breakdown == 0:
-        return ("the average after-shock effect is not significant even under exact parallel trends "
-                "(the breakdown value is zero)")
+        return "it is not significant even under exact parallel trends"
     if not np.isfinite(breakdown):
         return "no violation of parallel trends bounded by the pre-period ones overturns it"
     return (f"it stays significant while after-shock violations of parallel trends are at most "
@@ -706,6 +713,13 @@ class NoEstimableShock(UserError):
         why = "; ".join(f"{shock}: {reason}" for shock, reason in ident["why not"].items())
         super().__init__(f"no shock can be estimated with these parameters ({why}); lower "
                          "'min_repos' or 'min_pre_periods', widen 'window_weeks' or add 'repo_groups'")
+
+
+def kinds_by_suffix(frame: pd.DataFrame) -> dict[str, Col]:
+    """Column kinds of a wide 'label: coef / change / p' table."""
+    kinds = {"coef": "coef", "change": "share", "p": "pvalue"}
+    return {c: Col(kind=kinds[c.rsplit(": ", 1)[-1]]) for c in frame.columns  # type: ignore[arg-type]
+            if c.rsplit(": ", 1)[-1] in kinds}
 
 
 def compare_estimators(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
