@@ -197,6 +197,14 @@ def relative(coef: float, baseline: float, estimator: str) -> float:
     return float(np.expm1(coef))
 
 
+def stacked(panel: pd.DataFrame, shocks: list[pd.Timestamp], s: Settings, min_pre: int) -> pd.DataFrame:
+    """Full +-window stacked windows of each shock's eligible repositories, treated and control rows
+    only, no holiday terms (the plain design other chapters reuse)."""
+    parts = [D.stack(panel[panel["repo"].isin(W.eligible_units(panel, sh, s.design, min_pre))], [sh],
+                     s.window, s.design) for sh in shocks]
+    return pd.concat(parts, ignore_index=True)
+
+
 def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.DataFrame:
     """For each shock: its window, eligible repositories, counts per side, and whether estimable."""
     rows = []
