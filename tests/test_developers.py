@@ -354,7 +354,8 @@ def test_copies_are_dropped_by_default_and_counted() -> None:
     c = commits(author_id=["a", "a", "b"], reach=["default", "pr", "default"], is_default=[True, False, True])
     repos = pd.DataFrame({"repo": ["o/r"], "group": ["A"]})
     kept, share = dv.selected_commits(c, repos, dvp.PARAMS.defaults())
-    assert len(kept) == 2 and share == pytest.approx(1 / 3) and kept["reach"].tolist() == ["default", "default"]
+    assert len(kept) == 2 and share == pytest.approx(1 / 3)
+    assert kept["reach"].tolist() == ["default", "default"]
     every, _ = dv.selected_commits(c, repos, {**dvp.PARAMS.defaults(), "copies": "keep"})
     assert len(every) == 3
 
