@@ -205,6 +205,12 @@ def stacked(panel: pd.DataFrame, shocks: list[pd.Timestamp], s: Settings, min_pr
     return pd.concat(parts, ignore_index=True)
 
 
+def pooled(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str) -> Fit:
+    """The plain pooled DiD on full windows (`stacked`), as other chapters reuse it."""
+    data = stacked(panel, [pd.Timestamp(x) for x in shocks], s, p["min_pre_periods"])
+    return D.did(data, s.design, estimator)
+
+
 def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.DataFrame:
     """For each shock: its window, eligible repositories, counts per side, and whether estimable."""
     rows = []
