@@ -233,7 +233,7 @@ def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.Da
                      "repositories": n_repos, f"{REGION_WORDS[t]} {s.design.outcome}": n_t,
                      f"{REGION_WORDS[c]} {s.design.outcome}": n_c,
                      "estimable": not reasons, "pooled": bool(w.pooled) and not reasons,
-                     "why not": "; ".join(reasons), "window note": w.note})
+                     "why not": "; ".join(reasons), "Window note": w.note})
     return pd.DataFrame(rows).set_index("shock")
 
 
@@ -547,15 +547,28 @@ def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: l
     return swaps, dates, est
 
 
+def placebo_dates_text(dates: Any) -> str:
+    """What the placebo-date distribution gives, in words (with the nearest usable shift)."""
+    table = dates.draws
+    clear = table[table["reason"] != "overlaps a real shock window"] if table is not None else None
+    if dates.qualified:
+        return f"its p-value is {dates.p_value:.3f}"
+    if clear is None or clear.empty:
+        return "so this design has no usable placebo dates and gives no p-value"
+    years = float(clear["shift"].abs().min()) / 52.18
+    return (f"the drawn sets that avoid the real windows lie at least {years:.1f} years away and none of them "
+            "qualifies, so this design has no usable placebo dates and gives no p-value")
+
+
 def ri_table(swaps: sign_flip.SwapResult, dates: Any) -> pd.DataFrame:
     """The two randomization distributions side by side."""
     fail = dates.failures
     return pd.DataFrame([
         {"distribution": "region labels swapped within repository", "drawn": swaps.draws,
-         "qualified": swaps.draws, "p": swaps.p_value, "why draws failed": ""},
+         "qualified": swaps.draws, "p": swaps.p_value, "Why draws failed": ""},
         {"distribution": "placebo shock dates (real spacing)", "drawn": dates.drawn,
          "qualified": dates.qualified, "p": dates.p_value,
-         "why draws failed": "; ".join(f"{v} {k}" for k, v in fail.items())},
+         "Why draws failed": "; ".join(f"{v} {k}" for k, v in fail.items())},
     ]).set_index("distribution")
 
 
@@ -713,8 +726,8 @@ def window_dates(shock: dt.date, weeks: int) -> tuple[str, str]:
 
 
 def hour_profile(classified_tz: pd.DataFrame) -> pd.DataFrame:
-    """Share of each time-zone region's commits by UTC hour (CN and US)."""
-    c = classified_tz[classified_tz["region"].isin(["CN", "US"])]
+    """Share of each time-zone region's commits by UTC hour (CN, EU and US)."""
+    c = classified_tz[classified_tz["region"].isin(["CN", "EU", "US"])]
     counts = c.groupby(["region", c["author_time_utc"].dt.hour.rename("hour")]).size()
     share = counts / counts.groupby(level="region").transform("sum")
     return share.rename("share").reset_index()
