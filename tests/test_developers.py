@@ -405,10 +405,11 @@ def test_trend_word() -> None:
 def test_placebo_dates_text_follows_the_counts() -> None:
     from types import SimpleNamespace
 
-    table = pd.DataFrame({"shift": [10, -180, 200], "reason": ["overlaps a real shock window",
-                                                              "eligible units outside the band", "not estimable"]})
+    reasons = ["overlaps a real shock window", "eligible units outside the band", "not estimable"]
+    table = pd.DataFrame({"shift": [10, -180, 200], "reason": reasons})
     none = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table)
     assert "at least 3.4 years away" in dv.placebo_dates_text(none)
-    assert dv.placebo_dates_text(SimpleNamespace(qualified=5, p_value=0.25, draws=table)) == "its p-value is 0.250"
+    some = SimpleNamespace(qualified=5, p_value=0.25, draws=table)
+    assert dv.placebo_dates_text(some) == "its p-value is 0.250"
     overlap = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table.iloc[:1])
     assert dv.placebo_dates_text(overlap).startswith("so this design has no usable placebo dates")

@@ -556,8 +556,8 @@ def placebo_dates_text(dates: Any) -> str:
     if clear is None or clear.empty:
         return "so this design has no usable placebo dates and gives no p-value"
     years = float(clear["shift"].abs().min()) / 52.18
-    return (f"the drawn sets that avoid the real windows lie at least {years:.1f} years away and none of them "
-            "qualifies, so this design has no usable placebo dates and gives no p-value")
+    return (f"the drawn sets that avoid the real windows lie at least {years:.1f} years away and none of "
+            "them qualifies, so this design has no usable placebo dates and gives no p-value")
 
 
 def ri_table(swaps: sign_flip.SwapResult, dates: Any) -> pd.DataFrame:
