@@ -413,3 +413,9 @@ def test_placebo_dates_text_follows_the_counts() -> None:
     assert dv.placebo_dates_text(some) == "its p-value is 0.250"
     overlap = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table.iloc[:1])
     assert dv.placebo_dates_text(overlap).startswith("so this design has no usable placebo dates")
+
+
+def test_clock_base_verdict_follows_the_ratio() -> None:
+    assert "time of day" in dv.clock_base_verdict(0.7, 0.08)
+    assert "far fewer" in dv.clock_base_verdict(0.02, 0.08)
+    assert "of the order" in dv.clock_base_verdict(0.1, 0.08)

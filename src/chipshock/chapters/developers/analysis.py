@@ -662,6 +662,16 @@ def clock_global_share(hours: pd.DataFrame, shocks: list[pd.Timestamp], weeks: i
     return float(before / full["events"].sum()), int(full["date"].nunique())
 
 
+def clock_base_verdict(global_share: float, developer_share_: float) -> str:
+    """What the clock's GitHub-wide share says beside a cited share of developers."""
+    ratio = global_share / developer_share_
+    if ratio >= 2:
+        return "at the scale of GitHub the rule measures the time of day more than where developers are"
+    if ratio <= 0.5:
+        return "at the scale of GitHub the rule finds far fewer China-linked events than developers"
+    return "at the scale of GitHub the rule's share is of the order of the developers' share"
+
+
 def developer_share(table: pd.DataFrame, economies: tuple[str, ...]) -> float:
     """Share of GitHub developer accounts in `economies` (curated Innovation Graph counts)."""
     total = table.loc[table["economy"] == "all", "developers"]
