@@ -601,12 +601,14 @@ def by_repo_group(panel: pd.DataFrame, repos: pd.DataFrame, s: Settings, p: dict
 
 
 def proxy_comparison(selected: pd.DataFrame, releases: pd.DataFrame, s: Settings, p: dict[str, Any],
-                     shocks: list[str]) -> pd.DataFrame:
-    """The pooled CN-US DiD on the commits with the time-zone proxy and with the paper's clock rule."""
+                     shocks: list[str], panels_: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The pooled CN-US DiD on the commits with the time-zone proxy and with the paper's clock rule
+    (`panels_` may hand over a panel already built for a proxy)."""
     rows = []
     for proxy in ("tz", "hour"):
         q = {**p, "geo_proxy": proxy, "source": "commits"}
-        panel = make_panel(classify(selected, q), releases, q)
+        panel = (panels_ or {}).get(proxy)
+        panel = make_panel(classify(selected, q), releases, q) if panel is None else panel
         data, design, hol = stack_regions(panel, s, windows_for(s, shocks), "CN", "US", p["min_pre_periods"])
         rows.append(estimate_row(data, design, ["treat_post", *hol], p["estimator"], proxy))
     return pd.DataFrame(rows).set_index("estimate")
@@ -691,12 +693,17 @@ def unknown_share_by_shock(classified: pd.DataFrame, shocks: list[pd.Timestamp],
     return pd.Series(out, name="unknown share")
 
 
-def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str]) -> pd.DataFrame:
-    """Relative effect and p-value of CN-US, EU-US, CN-EU and the triple difference per estimator."""
+def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str],
+                   known: dict[str, tuple[pd.DataFrame, regions.Contrast]] | None = None) -> pd.DataFrame:
+    """Relative effect and p-value of CN-US, EU-US, CN-EU and the triple difference per estimator
+    (`known`: estimates already made, by estimator)."""
     cols = {}
     for est, label in ESTIMATOR_LABELS.items():
-        pairs = placebo_pairs(panel, s, p, shocks, est)
-        triple = triple_difference(panel, s, p, shocks, est)
+        if known and est in known:
+            pairs, triple = known[est]
+        else:
+            pairs = placebo_pairs(panel, s, p, shocks, est)
+            triple = triple_difference(panel, s, p, shocks, est)
         pct = [*pairs["pct"].tolist(), relative(triple.coef, float(pairs.loc["CN-US", "pre_mean"]), est)]
         cols[f"{label}: change"] = pct
         cols[f"{label}: p"] = [*pairs["p"].tolist(), triple.p]
