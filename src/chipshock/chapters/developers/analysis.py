@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from chipshock.chapters.developers.parameters import ESTIMATOR_LABELS, GITHUB_DEVELOPERS
+from chipshock.chapters.developers.parameters import NoEstimableShock as NoEstimableShock  # re-export
 from chipshock.econometrics import did as D
 from chipshock.econometrics import honest, multiple, power, regions, sign_flip
 from chipshock.econometrics import randomization as randomization_dates
 from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
-from chipshock.errors import DataError, UserError
+from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
 from chipshock.tables import Col, Table, format_table
 
@@ -748,15 +749,6 @@ def hour_profile(classified_tz: pd.DataFrame) -> pd.DataFrame:
     counts = c.groupby(["region", c["author_time_utc"].dt.hour.rename("hour")]).size()
     share = counts / counts.groupby(level="region").transform("sum")
     return share.rename("share").reset_index()
-
-
-class NoEstimableShock(UserError):
-    """No shock has enough repositories and commits under these parameters."""
-
-    def __init__(self, ident: pd.DataFrame) -> None:
-        why = "; ".join(f"{shock}: {reason}" for shock, reason in ident["why not"].items())
-        super().__init__(f"no shock can be estimated with these parameters ({why}); lower "
-                         "'min_repos' or 'min_pre_periods', widen 'window_weeks' or add 'repo_groups'")
 
 
 def kinds_by_suffix(frame: pd.DataFrame) -> dict[str, Col]:
