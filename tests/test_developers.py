@@ -313,6 +313,8 @@ def test_side_verdict_over_the_cases(cn_us: tuple, eu_us: tuple, triple: tuple, 
     assert verdict["side_code"] == code
     if code == "us":
         assert "U.S. side" in verdict["side_text"] and ("gained" in verdict["side_text"]) is (cn_us[0] > 0)
+    if code == "shared":
+        assert verdict["side_text"].startswith("the China-linked-minus-U.S. gap is not significant")
 
 
 def test_null_reading_and_significance_use_the_bootstrap_where_it_exists() -> None:

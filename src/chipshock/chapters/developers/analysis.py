@@ -371,9 +371,11 @@ def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple:
         "us": f"Europe-offset commits {rel} U.S. ones as China-linked commits did, and China-linked against "
               "European commits shows no significant difference: the gap is a movement on the U.S. side, "
               "not a China-specific one",
-        "shared": "most of the China-linked-minus-U.S. gap is shared by Europe-offset commits (neither the "
-                  "placebo nor the triple difference is significant): what moved is more likely the U.S. "
-                  "side than the China-linked one",
+        "shared": ("the China-linked-minus-U.S. gap is " + ("significant" if significant(p_cn, level) else
+                                                           "not significant") +
+                   ", and most of it is shared by Europe-offset commits (neither the placebo nor the triple "
+                   "difference is significant): what moved is more likely the U.S. side than the "
+                   "China-linked one"),
         "none": "Europe-offset commits do not share the China-linked-minus-U.S. gap, but neither that gap "
                 "nor the triple difference is significant: the data show no China-specific movement",
         "unclear": "the China-linked-minus-U.S. gap is significant but the placebo region does not settle "
