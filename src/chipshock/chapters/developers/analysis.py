@@ -149,10 +149,31 @@ def windows_for(s: Settings, shocks: list[str] | None = None, pooled_only: bool 
     return w[w["pooled"]] if pooled_only else w
 
 
+_STACKS: dict[tuple, tuple[pd.DataFrame, tuple[pd.DataFrame, D.Design, list[str]]]] = {}
+STACK_CACHE = 48
+
+
 def stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, treated: str, control: str,
                   min_pre: int, extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, D.Design, list[str]]:
     """Stacked windows of `treated`, `control` (and `extra` regions), with holiday-week indicators
-    when the run controls for them; returns the frame, its design and the holiday columns."""
+    when the run controls for them; returns the frame, its design and the holiday columns.
+
+    The chapter stacks the same windows for several estimators and tables, so results are cached
+    per panel object (held by the cache, so its id cannot be reused) and returned as copies."""
+    key = (id(panel), tuple(map(tuple, windows[["shock", "lo", "hi"]].itertuples(index=False))), treated,
+           control, min_pre, extra, s.holidays, s.design.outcome, s.design.freq)
+    hit = _STACKS.get(key)
+    if hit is None or hit[0] is not panel:
+        if len(_STACKS) >= STACK_CACHE:
+            _STACKS.pop(next(iter(_STACKS)))
+        hit = (panel, _stack_regions(panel, s, windows, treated, control, min_pre, extra))
+        _STACKS[key] = hit
+    data, design, cols = hit[1]
+    return data.copy(), design, list(cols)
+
+
+def _stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, treated: str, control: str,
+                   min_pre: int, extra: tuple[str, ...]) -> tuple[pd.DataFrame, D.Design, list[str]]:
     design = replace(s.design, treated=treated, control=control)
     data = W.stack(panel, windows, design, [treated, control, *extra], min_pre)
     if not s.holidays or data.empty:
