@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from chipshock.chapters.developers import analysis as dv
 from chipshock.chapters.developers import parameters as dvp
+from chipshock.econometrics import did as D
+from chipshock.econometrics import power, regions, sign_flip
+from chipshock.econometrics import windows as W
+from chipshock.errors import ParamError
+from chipshock.measures import calendar_weeks, panels, vocabulary
 from chipshock.measures import geography as geo
-from chipshock.measures import panels, vocabulary
 
 T = pd.Timestamp
 
@@ -122,3 +128,316 @@ def test_a_shock_without_history_is_not_estimable() -> None:
     assert "eligible repositories" in ident.loc["2023-02-06", "why not"]
     with pytest.raises(dv.NoEstimableShock, match="lower 'min_repos'"):
         raise dv.NoEstimableShock(ident.iloc[:1])
+
+
+# ------------------------------------------------------------------ issue 17: the referee's design
+
+SHOCK = "2023-06-05"
+
+
+def sim_panel(effects: dict[str, float], n_repos: int = 24, weeks: int = 40, noise: float = 0.0,
+              seed: int = 0, base: dict[str, float] | None = None, trend: dict[str, float] | None = None
+              ) -> pd.DataFrame:
+    """SIMULATED repository x week x region panel: region levels `base`, a level shift `effects[r]`
+    from SHOCK on, a linear differential trend `trend[r]` per week, repository x week shocks common
+    to all regions, and normal noise."""
+    rng = np.random.default_rng(seed)
+    base = base or {"CN": 6.0, "US": 10.0, "EU": 4.0}
+    trend = trend or {}
+    periods = pd.date_range("2023-01-02", periods=weeks, freq="W-MON")
+    rows = []
+    for i in range(n_repos):
+        size = 1 + i % 4
+        common = rng.normal(0, 1, weeks)
+        for k, t in enumerate(periods):
+            for r, level in base.items():
+                y = size * (level + effects.get(r, 0.0) * (t >= T(SHOCK)) + trend.get(r, 0.0) * k) + common[k]
+                y += rng.normal(0, noise)
+                rows.append({"repo": f"r{i:02d}", "period": t, "region": r, "commits": y})
+    return pd.DataFrame(rows)
+
+
+def sim_params(**extra: str) -> dict:
+    return dvp.PARAMS.resolve({"shocks": SHOCK, "window_weeks": "12", "min_pre_periods": "4",
+                               "holiday_controls": "false", **extra})
+
+
+def test_window_rules_drop_truncate_and_overlap() -> None:
+    shocks = ["2022-08-09", "2022-10-07", "2023-10-17", "2024-12-02"]
+    drop = W.shock_windows(shocks, 26, "drop_later", "W")
+    assert drop["pooled"].tolist() == [True, False, True, True]
+    assert "overlaps that of 2022-08-09" in drop.loc[1, "note"]
+    trunc = W.shock_windows(shocks, 26, "truncate", "W").set_index(drop["shock"].dt.strftime("%Y-%m-%d"))
+    at = D.period_index(pd.Series([T("2022-08-09"), T("2022-10-07")]), "W")
+    gap = int(at[1] - at[0])
+    assert trunc.loc["2022-08-09", ["lo", "hi"]].tolist() == [-26, gap]
+    assert trunc.loc["2022-10-07", ["lo", "hi"]].tolist() == [-gap, 26]
+    assert trunc.loc["2023-10-17", ["lo", "hi"]].tolist() == [-26, 26] and trunc["pooled"].all()
+    over = W.shock_windows(shocks, 26, "overlap", "W")
+    assert (over["lo"] == -26).all() and (over["hi"] == 26).all() and over["pooled"].all()
+    with pytest.raises(ValueError, match="unknown window rule"):
+        W.shock_windows(shocks, 26, "merge", "W")
+
+
+def test_drop_later_puts_no_period_in_the_pool_twice() -> None:
+    panel = sim_panel({})
+    d = D.Design(treated="CN", control="US")
+    shocks = ["2023-03-06", "2023-04-03", "2023-08-07"]
+    for rule, twice in (("drop_later", False), ("overlap", True)):
+        w = W.shock_windows(shocks, 8, rule, "W")
+        data = W.stack(panel, w[w["pooled"]], d, ["CN", "US"])
+        counts = data.groupby(["repo", "period", "region"]).size()
+        assert bool((counts > 1).any()) is twice
+
+
+def test_triple_difference_finds_the_side_that_moved() -> None:
+    p = sim_params()
+    s = dv.settings(p)
+    us_fell = sim_panel({"US": -2.0})          # CN and EU unchanged: the U.S. side moved
+    pairs = dv.placebo_pairs(us_fell, s, p, [SHOCK], "ols_level")
+    sizes = np.mean([1 + i % 4 for i in range(24)])
+    assert pairs.loc["CN-US", "coef"] == pytest.approx(2.0 * sizes, abs=1e-8)
+    assert pairs.loc["EU-US", "coef"] == pytest.approx(2.0 * sizes, abs=1e-8)
+    noisy = dv.triple_difference(sim_panel({"US": -2.0}, noise=0.5, seed=1), s, p, [SHOCK], "ols_level")
+    assert abs(noisy.coef) < 3 * noisy.se and noisy.p > 0.01
+    cn_rose = sim_panel({"CN": 3.0}, noise=0.5, seed=2)
+    triple = dv.triple_difference(cn_rose, s, p, [SHOCK], "ols_level")
+    assert triple.coef == pytest.approx(3.0 * sizes, rel=0.05) and triple.p < 0.001
+    # its standard error is the clustered one of the difference of the two coefficients
+    data, design, _ = dv.stack_regions(cn_rose, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4, extra=("EU",))
+    fit = regions.fit_terms(data, design, ["post_CN", "post_EU"], "ols_level")
+    v = fit.vcov
+    assert triple.se == pytest.approx(float(np.sqrt(v[0, 0] + v[1, 1] - 2 * v[0, 1])))
+
+
+def test_relative_effects_and_the_minimum_detectable_effect() -> None:
+    p = sim_params()
+    s = dv.settings(p)
+    panel = sim_panel({"CN": 1.5}, noise=1.0, seed=3)
+    data, design, hol = dv.stack_regions(panel, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4)
+    row = dv.estimate_row(data, design, ["treat_post", *hol], "ols_level", SHOCK)
+    assert row["pre_mean"] == pytest.approx(data.loc[(data["region"] == "CN") & (data["post"] == 0),
+                                                     "commits"].mean())
+    assert row["pct"] == pytest.approx(row["coef"] / row["pre_mean"])
+    assert row["mde"] == pytest.approx(power.mde(row["se"], 0.8, 0.05, row["clusters"]))
+    assert row["mde"] == pytest.approx((2.0687 + 0.8575) * row["se"], rel=2e-3)  # t(23) quantiles
+    assert dv.relative(0.1, 5.0, "ols_log") == pytest.approx(np.expm1(0.1))
+    assert np.isnan(dv.relative(1.0, 0.0, "ols_level"))
+
+
+def test_region_swaps_reproduce_the_regression_and_hold_their_size() -> None:
+    p = sim_params()
+    s = dv.settings(p)
+    panel = sim_panel({"CN": 2.0}, noise=1.0, seed=4)
+    data, design, _ = dv.stack_regions(panel, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4)
+    data["holiday_CN"] = ((data["region"] == "CN") & (data["rel"] % 5 == 0)).astype(float)
+    terms = ["treat_post", "holiday_CN"]
+    fit = regions.fit_terms(data, design, terms, "ols_level").table().loc["treat_post"]
+    got = sign_flip.region_swaps(data, design, terms, draws=199, seed=1)
+    assert got.coef == pytest.approx(fit["coef"], rel=1e-10) and got.se == pytest.approx(fit["se"], rel=1e-10)
+    assert got.p_value == pytest.approx(1 / 200)  # a large effect: no swap reaches it
+    # no effect: the test rejects at 10% in about 10% of simulated panels
+    rejections = []
+    for seed in range(60):
+        null = sim_panel({}, n_repos=16, weeks=24, noise=1.0, seed=100 + seed)
+        d, des, _ = dv.stack_regions(null, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4)
+        result = sign_flip.region_swaps(d, des, ["treat_post"], draws=199, seed=seed)
+        rejections.append(result.p_value <= 0.10)
+    assert 0.02 <= np.mean(rejections) <= 0.22
+    with pytest.raises(ValueError, match="OLS estimator"):
+        sign_flip.region_swaps(data, design, terms, estimator="ppml")
+
+
+def test_honest_breakdown_on_simulated_event_studies() -> None:
+    p = sim_params()
+    s = dv.settings(p)
+    big = sim_panel({"CN": 4.0}, noise=0.5, seed=5)
+    _, summary, bounds = dv.event_studies(big, s, p, [SHOCK], "ols_level", [SHOCK])
+    assert summary.loc[SHOCK, "breakdown_mbar"] > 1
+    table = bounds[SHOCK].set_index("mbar")
+    assert table.loc[0.0, "ci_low"] > 0 and (table["ci_high"] - table["ci_low"]).is_monotonic_increasing
+    none = sim_panel({}, noise=1.0, seed=6)
+    _, summary0, _ = dv.event_studies(none, s, p, [SHOCK], "ols_level", [SHOCK])
+    assert summary0.loc[SHOCK, "breakdown_mbar"] == 0.0
+    trending = sim_panel({}, noise=0.3, seed=7, trend={"CN": 0.3})
+    _, summary_t, _ = dv.event_studies(trending, s, p, [SHOCK], "ols_level", [SHOCK])
+    assert summary_t.loc[SHOCK, "pretrend_p"] < 0.01
+    assert "none of the 1" in dv.pretrend_text(summary0) and "2023-06-05" in dv.pretrend_text(summary_t)
+    assert dv.honest_words(0.0).startswith("it is not significant")
+    assert "1.50 times" in dv.honest_words(1.5)
+
+
+@pytest.mark.parametrize(("a", "b", "words"), [
+    (0.3, 0.1, "rose more than"), (0.1, 0.3, "rose less than"), (0.2, 0.2, "rose as much as"),
+    (-0.1, -0.3, "fell less than"), (-0.3, -0.1, "fell more than"), (-0.2, -0.2, "fell as much as"),
+    (0.1, -0.1, "rose, while"), (-0.1, 0.1, "fell, while"), (0.1, 0.0, "rose, while unchanged were"),
+    (-0.1, 0.0, "fell, while unchanged were"), (0.0, 0.1, "did not change, unlike"),
+    (0.0, 0.0, "did not change, like"),
+])
+def test_change_words_are_right_for_every_sign(a: float, b: float, words: str) -> None:
+    assert dv.change_words(a, b) == words
+    sentence = dv.change_sentence("China-linked commits", a, "U.S. ones", b)
+    assert sentence.startswith("China-linked commits")
+    assert "larger" not in sentence
+    if a < 0 and b < 0:
+        assert "fell" in sentence and "rose" not in sentence
+    if a > 0 > b:
+        assert sentence == "China-linked commits rose, while U.S. ones fell"
+
+
+def test_two_declines_are_not_the_larger_rise() -> None:
+    # the review's case: -0.954 (base 6.8) against -2.107 (base 10.9)
+    cn, us = -0.954 / 6.8, -2.107 / 10.9
+    assert dv.change_sentence("China-linked commits", cn, "U.S. ones", us) == \
+        "China-linked commits fell less than U.S. ones"
+    assert dv.paper_agreement(cn, us, 0.143, 0.012) == \
+        "keeps the paper's ordering of the two groups but not its signs"
+    assert dv.paper_agreement(0.2, 0.01, 0.143, 0.012) == \
+        "agrees with the paper's pattern in signs and ordering"
+    assert dv.paper_agreement(0.01, 0.2, 0.143, 0.012).startswith("has the paper's signs but the opposite")
+    assert dv.paper_agreement(-0.3, -0.1, 0.143, 0.012).startswith("agrees with the paper's pattern neither")
+
+
+@pytest.mark.parametrize(("cn_us", "eu_us", "triple", "code"), [
+    ((2.0, 0.01), (0.1, 0.8), (1.9, 0.01), "china"),
+    ((2.0, 0.01), (1.9, 0.02), (0.1, 0.9), "us"),
+    ((-2.0, 0.01), (-1.9, 0.02), (-0.1, 0.9), "us"),
+    ((1.2, 0.25), (0.9, 0.36), (0.3, 0.69), "shared"),
+    ((1.2, 0.25), (0.2, 0.8), (1.0, 0.3), "none"),
+    ((-0.01, 0.98), (0.06, 0.14), (-0.06, 0.26), "none"),
+    ((2.0, 0.01), (0.5, 0.6), (1.5, 0.2), "unclear"),
+    ((2.0, 0.01), (-1.0, 0.01), (3.0, 0.01), "china"),
+])
+def test_side_verdict_over_the_cases(cn_us: tuple, eu_us: tuple, triple: tuple, code: str) -> None:
+    verdict = dv.side_verdict(cn_us, eu_us, triple)
+    assert verdict["side_code"] == code
+    if code == "us":
+        assert "U.S. side" in verdict["side_text"] and ("gained" in verdict["side_text"]) is (cn_us[0] > 0)
+    if code == "shared":
+        assert verdict["side_text"].startswith("the China-linked-minus-U.S. gap is not significant")
+
+
+def test_null_reading_and_significance_use_the_bootstrap_where_it_exists() -> None:
+    row = {"coef": 1.2, "p": 0.01, "p_bootstrap": 0.2, "ci_high": 3.0, "ci_high_pct": 0.5, "mde_pct": 0.45}
+    assert dv.significance_words(row)["significance"] == "not statistically significant"
+    assert "rules out increases larger than 50%" in dv.null_reading(row)
+    significant = dv.null_reading({**row, "p_bootstrap": 0.01})
+    assert significant.startswith("the estimate is statistically significant")
+    assert "rules out any increase" in dv.null_reading({**row, "ci_high": -0.1})
+    assert dv.significance_words({"coef": -1.0, "p": 0.2})["direction"] == "fell"
+
+
+def test_new_parameters_are_validated() -> None:
+    with pytest.raises(ParamError, match="both 'CN'"):
+        dvp.PARAMS.resolve({"treated_region": "CN", "control_region": "CN"})
+    with pytest.raises(ParamError, match="knows only CN and US"):
+        dvp.PARAMS.resolve({"geo_proxy": "hour", "treated_region": "EU"})
+    with pytest.raises(ParamError, match="holiday_controls false"):
+        dvp.PARAMS.resolve({"period": "month"})
+    with pytest.raises(ParamError):
+        dvp.PARAMS.resolve({"shock_windows": "merge"})
+    with pytest.raises(ParamError):
+        dvp.PARAMS.resolve({"ri_draws": "10"})
+    assert dvp.PARAMS.resolve({"period": "month", "holiday_controls": "false"})["period"] == "month"
+
+
+def test_cached_holiday_indicators_match_the_calendar_module() -> None:
+    p = sim_params()
+    s = replace(dv.settings(p), holidays=True)
+    panel = sim_panel({}, weeks=52)
+    data, design, cols = dv.stack_regions(panel, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4)
+    plain = W.stack(panel, dv.windows_for(s, [SHOCK]), design, ["CN", "US"], 4)
+    expected, expected_cols = calendar_weeks.add_holiday_indicators(plain, design)
+    assert cols == expected_cols == ["holiday_CN", "holiday_US"]
+    pd.testing.assert_frame_equal(data[cols], expected[cols])
+
+
+def test_copies_are_dropped_by_default_and_counted() -> None:
+    c = commits(author_id=["a", "a", "b"], reach=["default", "pr", "default"], is_default=[True, False, True])
+    repos = pd.DataFrame({"repo": ["o/r"], "group": ["A"]})
+    kept, share = dv.selected_commits(c, repos, dvp.PARAMS.defaults())
+    assert len(kept) == 2 and share == pytest.approx(1 / 3)
+    assert kept["reach"].tolist() == ["default", "default"]
+    every, _ = dv.selected_commits(c, repos, {**dvp.PARAMS.defaults(), "copies": "keep"})
+    assert len(every) == 3
+
+
+def test_eu_is_split_off_other_only_under_time_zones() -> None:
+    c = commits(author_tz_min=[120, 540, 480], author_id=["a", "b", "c"],
+                author_time_utc=pd.to_datetime(["2023-01-02 10:00", "2023-01-02 11:00", "2023-01-02 12:00"],
+                                               utc=True))
+    assert dv.classify(c, dvp.PARAMS.defaults())["region"].tolist() == ["EU", "other", "CN"]
+    assert dv.classify(c, {**dvp.PARAMS.defaults(), "geo_proxy": "hour"})["region"].tolist() == ["CN"] * 3
+
+
+def test_clock_precision_and_global_base_rate() -> None:
+    c = commits(author_tz_min=[480, 480, -300, 120, 0],
+                author_time_utc=pd.to_datetime(["2023-01-02 03:00", "2023-01-02 20:00", "2023-01-02 14:00",
+                                                "2023-01-02 09:00", "2023-01-02 05:00"], utc=True))
+    scores = dv.clock_scores(dv.classify(c, dvp.PARAMS.defaults()), 17)
+    assert scores["precision_cn"] == pytest.approx(1 / 3)   # CN, US morning, EU: unknown left out
+    assert scores["cn_recall"] == 0.5 and scores["us_recall"] == 0.0 and scores["balanced"] == 0.25
+    assert scores["fp_eu_share"] == 0.5 and scores["fp_us_share"] == 0.5
+    hours = pd.DataFrame({"date": pd.to_datetime(["2023-01-02"] * 3 + ["2020-01-01"]), "hour": [3, 16, 20, 3],
+                          "events": [10, 20, 70, 1000], "file_count": [24, 24, 24, 24]})
+    share, days = dv.clock_global_share(hours, [T("2023-01-10")], 4)
+    assert share == pytest.approx(0.3) and days == 1
+    with pytest.raises(dv.DataError, match="no complete day"):
+        dv.clock_global_share(hours, [T("2010-01-01")], 4)
+    devs = pd.DataFrame({"economy": ["CN", "HK", "all"], "developers": [8, 2, 100]})
+    assert dv.developer_share(devs, ("CN", "HK")) == pytest.approx(0.1)
+    with pytest.raises(dv.DataError, match="economy 'all'"):
+        dv.developer_share(devs[devs["economy"] != "all"], ("CN",))
+
+
+def test_curated_developer_counts_have_a_total_and_sources() -> None:
+    from pathlib import Path
+
+    table = pd.read_csv(Path(__file__).resolve().parents[1] / dvp.GITHUB_DEVELOPERS)
+    assert (table["economy"] == "all").sum() == 1 and table["source_url"].str.startswith("https://").all()
+    total = table.loc[table["economy"] == "all", "developers"].iloc[0]
+    assert table.loc[table["economy"] != "all", "developers"].sum() < total
+
+
+def test_trend_word() -> None:
+    assert [dv.trend_word(0.1, 0.2), dv.trend_word(0.2, 0.1), dv.trend_word(0.1, 0.1)] == \
+        ["grows", "falls", "does not change"]
+
+
+def test_placebo_dates_text_follows_the_counts() -> None:
+    from types import SimpleNamespace
+
+    reasons = ["overlaps a real shock window", "eligible units outside the band", "not estimable"]
+    table = pd.DataFrame({"shift": [10, -180, 200], "reason": reasons})
+    none = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table)
+    assert "at least 3.4 years away" in dv.placebo_dates_text(none)
+    some = SimpleNamespace(qualified=5, p_value=0.25, draws=table)
+    assert dv.placebo_dates_text(some) == "its p-value is 0.250"
+    overlap = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table.iloc[:1])
+    assert dv.placebo_dates_text(overlap).startswith("so this design has no usable placebo dates")
+
+
+def test_clock_base_verdict_follows_the_ratio() -> None:
+    assert "time of day" in dv.clock_base_verdict(0.7, 0.08)
+    assert "far fewer" in dv.clock_base_verdict(0.02, 0.08)
+    assert "of the order" in dv.clock_base_verdict(0.1, 0.08)
+
+
+def test_params_table_reads_yes_and_no() -> None:
+    table = pd.DataFrame({"parameter": ["a", "b"], "value": ["True", "x"], "default": ["no (False)", "yes"]})
+    out = dv.readable_params(table)
+    assert out["value"].tolist() == ["yes", "x"] and out["default"].tolist() == ["no (default: no)", "yes"]
+
+
+def test_placebo_sentences_with_and_without_a_placebo_region() -> None:
+    p = sim_params()
+    s = dv.settings(p)
+    panel = sim_panel({"US": -2.0}, noise=0.5, seed=8)
+    pairs = dv.placebo_pairs(panel, s, p, [SHOCK], "ols_level")
+    triple = dv.triple_difference(panel, s, p, [SHOCK], "ols_level")
+    text = dv.placebo_sentence(pairs, triple)
+    assert f"CN−US is {pairs.loc['CN-US', 'coef']:.3f}" in text and f"is {triple.coef:.3f}" in text
+    assert "not available" in dv.placebo_sentence(None, None) and "nan" not in dv.placebo_sentence(None, None)
+    across = dv.placebo_across(panel, s, p, [SHOCK], {"ols_level": (pairs, triple)})
+    assert dv.scales_sentence(across).startswith("Europe-offset commits gain on U.S. ones under 3 of the 3")
+    assert "nothing to compare" in dv.scales_sentence(None)
