@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book book-student test bench lint vendor clean data
+.PHONY: book book-student pdf screenshots test bench lint vendor clean data
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,6 +17,12 @@ book: $(INSTALLED)  ## execute stale chapters (papermill) and build _build/html 
 
 book-student: $(INSTALLED)  ## the book without exercise solutions, in _build/student/html
 	$(BIN)/chipshock build --student
+
+pdf: $(INSTALLED)  ## the whole book as one PDF, _build/pdf/book.pdf (single-page build printed by Chromium)
+	$(BIN)/python -m chipshock.pipeline.pdf
+
+screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px and in dark mode, in _build/screenshots
+	$(BIN)/python scripts/screenshots.py
 
 test: $(INSTALLED)  ## the whole test suite
 	$(BIN)/python -m pytest

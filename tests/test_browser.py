@@ -1,5 +1,6 @@
 """Every built page in headless Chromium with the network cut: charts render, math renders,
-and no page asks for an external script or stylesheet."""
+no page asks for an external script or stylesheet, no page scrolls sideways at phone width, and
+caption and table text pass WCAG AA contrast in light and dark mode."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from probe import AA, measure
 
 from chipshock.charts import TEXT_WIDTH
 from chipshock.paths import Project
@@ -80,3 +82,61 @@ def test_the_vendored_libraries_match_altair() -> None:
     head = (Path(__file__).resolve().parents[1] / "_static/vega-offline.js").read_text()
     assert f"vega-lite@{alt.VEGALITE_VERSION}" in head.splitlines()[1]
     assert f'"vegalite_version": "{alt.VEGALITE_VERSION}"' in head[-300:]
+
+
+PHONE = 420
+
+
+@pytest.fixture(scope="module")
+def phone(built_book: Project, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Every page measured once at phone width (one Chromium run for the whole book)."""
+    return measure(built_book.build_dir / "html", PHONE, tmp_path_factory.mktemp("probe"))
+
+
+def test_every_page_was_probed(built_book: Project, phone: dict) -> None:
+    expected = {"/" + p.relative_to(built_book.build_dir / "html").as_posix() for p in pages(built_book)}
+    assert set(phone) == expected
+    assert [page for page, got in phone.items() if "error" in got] == []
+
+
+def test_no_page_scrolls_sideways_at_phone_width(phone: dict) -> None:
+    wide = {page: got["width"] for page, got in phone.items()
+            if got["width"]["scrollWidth"] > got["width"]["viewport"]}
+    assert wide == {}, "pages wider than a 420-px phone (culprits: widest unclipped elements)"
+
+
+def test_charts_render_and_fit_at_phone_width(phone: dict) -> None:
+    charts = {page: got["charts"] for page, got in phone.items() if got["charts"]["count"]}
+    assert sum(c["count"] for c in charts.values()) >= 10
+    assert {p: c for p, c in charts.items() if c["rendered"] != c["count"] or c["overflowing"]} == {}
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_caption_and_table_text_pass_wcag_aa(phone: dict, mode: str) -> None:
+    low = {page: got[mode] for page, got in phone.items() if got[mode]}
+    assert low == {}, f"text below {AA}:1 contrast in {mode} mode"
+    assert sum(got["checked"] for got in phone.values()) > 100, "no captions or tables were checked"
+
+
+BAD_PAGE = """<!doctype html><html data-theme="light"><head><style>
+html[data-theme=dark] body { background: #111; color: #eee; }
+html[data-theme=dark] figcaption { color: #222; }
+</style></head><body><div class="bd-content">
+<figure><figcaption>Figure 1.1 readable in light mode only</figcaption></figure>
+<table><tr><td style="color: #bbb">grey on white</td></tr></table>
+<pre style="white-space: pre">{wide}</pre></div></body></html>"""
+
+
+def test_the_probe_finds_wide_pages_and_low_contrast(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "bad.html").write_text(BAD_PAGE.replace("{wide}", "x" * 400), encoding="utf-8")
+    (site / "good.html").write_text(BAD_PAGE.replace("{wide}", "short").replace("#222", "#ddd")
+                                    .replace(' style="color: #bbb"', ""), encoding="utf-8")
+    got = measure(site, PHONE, tmp_path / "profile")
+    bad, good = got["/bad.html"], got["/good.html"]
+    assert bad["width"]["scrollWidth"] > bad["width"]["viewport"] and bad["width"]["culprits"]
+    assert [w["text"] for w in bad["light"]] == ["grey on white"]
+    assert {w["text"] for w in bad["dark"]} >= {"Figure 1.1 readable in light mode only"}
+    assert good["width"]["scrollWidth"] <= good["width"]["viewport"]
+    assert good["light"] == [] and good["dark"] == [] and good["checked"] == 2

@@ -64,7 +64,7 @@ def test_non_default_parameters_change_the_numbers(project: Project) -> None:
     got = glued(out)
     assert got["n_events_us"] == 0 and got["n_events_cn"] > 0
     assert got["start_date"] == "2021-01-01"
-    assert "<td>2021-01-01</td>" in got["params_table"] and "no (2016-01-01)" in got["params_table"]
+    assert ">2021-01-01</td>" in got["params_table"] and "no (2016-01-01)" in got["params_table"]
 
 
 def test_failing_notebook_leaves_nothing(project: Project) -> None:

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from chipshock.measures import calendar_weeks as C
 from chipshock.econometrics import did as D
 from chipshock.econometrics import regions as R
+from chipshock.measures import calendar_weeks as C
 
 DESIGN = D.Design(outcome="commits", freq="W")
 

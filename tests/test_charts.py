@@ -37,5 +37,31 @@ def test_renderer_wraps_charts_in_a_labelled_image_role() -> None:
     charts.use_book_style()
     chart = charts.with_description(alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a"))
     html = chart._repr_mimebundle_()["text/html"]
-    assert html.startswith('<div class="chipshock-chart" role="img" aria-label="Chart (bar marks)')
+    assert html.startswith('<div class="chipshock-chart chipshock-chart-scaled" role="img" '
+                           'aria-label="Chart (bar marks)')
     assert re.search(r"<div id=\"altair-viz-[0-9a-f]+\"></div>", html)
+
+
+def test_single_and_layered_charts_fill_the_column_up_to_their_width() -> None:
+    charts.use_book_style()
+    base = alt.Chart(pd.DataFrame({"a": [1, 2], "b": [3, 4]})).mark_line().encode(x="a", y="b")
+    for chart in (base.properties(width=400), alt.layer(base, base).properties(width=400)):
+        html = charts.with_description(chart)._repr_mimebundle_()["text/html"]
+        assert 'class="chipshock-chart chipshock-chart-fluid"' in html
+        assert 'style="max-width: 490px"' in html and '"width": "container"' in html
+    wide = charts.with_description(base.properties(width=1000))._repr_mimebundle_()["text/html"]
+    assert f'style="max-width: {charts.TEXT_WIDTH}px"' in wide
+
+
+def test_composite_charts_keep_their_width_and_scale_with_css() -> None:
+    faceted = alt.Chart(pd.DataFrame({"a": [1], "g": ["x"]})).mark_bar().encode(x="a").properties(
+        width=300).facet("g:N")
+    spec = faceted.to_dict()
+    assert charts.responsive(spec) == (spec, None)
+    assert charts.responsive({"mark": "bar"}) == ({"mark": "bar"}, None)
+
+
+def test_charts_are_transparent_for_dark_mode() -> None:
+    charts.use_book_style()
+    spec = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a").to_dict()
+    assert spec["config"]["background"] == "transparent"

@@ -1,8 +1,10 @@
-"""Reader features in the built book: citations, downloads, provenance links, alt text, contrast,
-internal links, generated pages."""
+"""Reader features in the built book: citations, downloads, provenance links, alt text, internal
+links, generated pages, formatted tables, numbered exhibits with their data, the glossary and
+computation pages without stray outputs."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -13,7 +15,14 @@ from helpers import REPO
 
 from chipshock.paths import Project
 from chipshock.pipeline import provenance
+from chipshock.pipeline.exhibits import chapter_numbers
 from chipshock.pipeline.registry import CHAPTERS
+from chipshock.tables import audit_html
+
+# Chapters whose pages still have unformatted tables, unnumbered exhibits or stray outputs: the
+# issue-16 sweep (CONTRIBUTING.md, "Reader-facing pages") converts them. The tests below fail when a
+# listed chapter is already clean, so the list only shrinks.
+UNSWEPT = {"background", "policy", "developers", "diffusion", "research", "primer"}
 
 pytestmark = pytest.mark.slow
 
@@ -63,24 +72,6 @@ def test_every_chart_and_image_has_a_text_alternative(built_book: Project) -> No
     assert charts >= 10
 
 
-def luminance(hex_colour: str) -> float:
-    digits = hex_colour[1:]
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    rgb = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
-    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
-
-
-def test_text_colours_pass_wcag_aa_on_white() -> None:
-    css = (REPO / "_static/chipshock.css").read_text()
-    colours = re.findall(r"(?<![-\w])color:\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", css)
-    assert colours
-    for colour in colours:
-        contrast = (1.0 + 0.05) / (luminance(colour) + 0.05)
-        assert contrast >= 4.5, f"{colour} has contrast {contrast:.2f} on white"
-
-
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
 def test_captions_link_to_the_cell_that_made_them(built_book: Project, chapter) -> None:
     page = (built_book.root / chapter.narrative).read_text()
@@ -112,3 +103,94 @@ def test_generated_pages_are_current(built_book: Project) -> None:
         "book/figures.md is stale: run `chipshock build`")
     report = (built_book.build_dir / "html/book/reproducibility.html").read_text()
     assert "pandas" in report and "cache key" in report and "background" in report
+
+
+def _chapter_of(page: Path, root: Path) -> str | None:
+    rel = page.relative_to(root)
+    chapters = chapter_numbers_by_id()
+    return rel.stem if rel.parts[0] in ("book", "computation") and rel.stem in chapters else None
+
+
+def chapter_numbers_by_id() -> dict[str, int]:
+    return {doc.split("/", 1)[1]: n for doc, n in chapter_numbers().items()}
+
+
+def test_tables_follow_the_house_rules_on_every_page(built_book: Project) -> None:
+    root = built_book.build_dir / "html"
+    problems: dict[str, list[str]] = {}
+    for page, soup in html_pages(built_book).items():
+        if "_static" in page.parts:
+            continue
+        found = audit_html(str(soup))
+        if found:
+            problems[str(page.relative_to(root))] = found
+    unexpected = {p: v[:3] for p, v in problems.items() if _chapter_of(root / p, root) not in UNSWEPT}
+    assert unexpected == {}, "five or more decimals, scientific p-values, True/False or snake_case"
+    still = {c for c in UNSWEPT if not any(_chapter_of(root / p, root) == c for p in problems)}
+    assert still == set(), f"clean now: remove {sorted(still)} from UNSWEPT"
+
+
+def _exhibits(soup: BeautifulSoup) -> list:
+    return soup.select("figure.chipshock-exhibit")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_exhibits_are_numbered_in_their_chapter_and_link_their_data(built_book: Project, chapter) -> None:
+    page = (built_book.build_dir / "html" / chapter.narrative).with_suffix(".html")
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    old = soup.select(".chipshock-caption")
+    if chapter.id in UNSWEPT:
+        assert old, f"{chapter.id} has no unnumbered captions left: remove it from UNSWEPT"
+        return
+    assert old == [] and _exhibits(soup), f"{chapter.id}: figures and tables should be {{exhibit}}s"
+    n = chapter_numbers_by_id()[chapter.id]
+    seen = {"Figure": 0, "Table": 0}
+    for fig in _exhibits(soup):
+        number = fig.select_one(".caption-number").get_text(strip=True)
+        kind = number.partition(" ")[0]
+        seen[kind] += 1
+        assert number == f"{kind} {n}.{seen[kind]}", f"{fig.get('id')}: {number}"
+        link = fig.select_one("a.download")
+        assert link is not None and link.get_text(strip=True) == "Data (CSV)", f"{fig.get('id')}: no data"
+        csv = (page.parent / unquote(link["href"])).resolve()
+        header = csv.read_text(encoding="utf-8").splitlines()[0]
+        assert "," in header or header.strip(), f"{csv} is empty"
+    refs = [a.get_text(strip=True) for a in soup.select("span.std-numref")]
+    assert refs and all(re.fullmatch(rf"(Figure|Table) {n}\.\d+", r) for r in refs), refs
+
+
+def test_figures_page_lists_exhibits_by_number(built_book: Project) -> None:
+    soup = BeautifulSoup((built_book.build_dir / "html/book/figures.html").read_text(), "html.parser")
+    numbers = [a.get_text(strip=True) for a in soup.select("span.std-numref")]
+    rb = chapter_numbers_by_id()["robustness"]
+    assert f"Figure {rb}.1" in numbers and f"Table {rb}.1" in numbers
+
+
+def test_glossary_defines_the_terms_and_chapters_link_them(built_book: Project) -> None:
+    soup = BeautifulSoup((built_book.build_dir / "html/book/glossary.html").read_text(), "html.parser")
+    terms = {dt.get_text(" ", strip=True).rstrip("#").strip() for dt in soup.select("dl.glossary dt")}
+    assert len(terms) >= 15
+    for needed in ("Stacked difference-in-differences", "Poisson pseudo-maximum likelihood (PPML)",
+                   "Wilson interval", "Newcombe interval", "Minimum detectable effect", "Placebo test"):
+        assert needed in terms
+    defs = [dd.get_text(" ", strip=True) for dd in soup.select("dl.glossary dd")]
+    assert all(20 < len(d) < 600 for d in defs), "definitions are one to three sentences"
+    for chapter in CHAPTERS:
+        if chapter.id in UNSWEPT:
+            continue
+        page = (built_book.build_dir / "html" / chapter.narrative).with_suffix(".html").read_text()
+        assert "glossary.html#term-" in page, f"{chapter.id} links no glossary term"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_computation_pages_show_each_output_once(built_book: Project, chapter) -> None:
+    nb = json.loads((built_book.root / chapter.executed).read_text(encoding="utf-8"))
+    outputs = [o for cell in nb["cells"] for o in cell.get("outputs", [])]
+    stray = [o for o in outputs if o["output_type"] == "execute_result"]
+    injected = [c for c in nb["cells"] if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    assert all("remove-cell" in c["metadata"]["tags"] for c in injected), "parameters listed twice"
+    html = (built_book.build_dir / "html" / chapter.executed).with_suffix(".html").read_text()
+    assert html.count('id="tbl-params_table"') == 1
+    if chapter.id in UNSWEPT:
+        return
+    assert stray == [], f"{chapter.id}: a cell's last expression prints a stray value"

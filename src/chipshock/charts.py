@@ -43,18 +43,42 @@ def _theme() -> alt.theme.ThemeConfig:
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
                        "direction": "horizontal", "columns": 4, "titleLimit": 400},
             "view": {"stroke": None},
+            # transparent, so the page's light or dark background shows through; the book's
+            # stylesheet recolours axis text and black rules in dark mode (_static/chipshock.css)
+            "background": "transparent",
         }
     }
 
 
+# Top-level keys of specs that cannot take width "container" (they scale down with CSS instead).
+_COMPOSITE = ("facet", "repeat", "concat", "hconcat", "vconcat")
+# Room for axes and legends beside the plot area of a responsive chart, in px.
+_AXIS_ROOM = 90
+
+
+def responsive(spec: dict) -> tuple[dict, int | None]:
+    """A single-view or layered chart that fills the text column up to its designed width: the
+    spec with width "container" and that maximum width in px (None for composite charts, which
+    the stylesheet scales down to fit)."""
+    width = spec.get("width")
+    if not isinstance(width, (int, float)) or any(k in spec for k in _COMPOSITE):
+        return spec, None
+    out = {**spec, "width": "container", "autosize": {"type": "fit-x", "contains": "padding"}}
+    return out, min(int(width) + _AXIS_ROOM, TEXT_WIDTH)
+
+
 def _accessible_html(spec: dict, **metadata: object) -> dict[str, str]:
-    """Altair's HTML output inside a role="img" container named by the chart's description."""
+    """Altair's HTML output inside a role="img" container named by the chart's description,
+    responsive to the column's width."""
     from altair.vegalite.v6.display import html_renderer
 
+    spec, max_width = responsive(spec)
     bundle = html_renderer(spec, **metadata)
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
     label = html.escape(str(spec.get("description") or "Chart"), quote=True)
-    return {"text/html": f'<div class="chipshock-chart" role="img" aria-label="{label}">'
+    style = f' style="max-width: {max_width}px"' if max_width else ""
+    kind = "chipshock-chart-fluid" if max_width else "chipshock-chart-scaled"
+    return {"text/html": f'<div class="chipshock-chart {kind}" role="img" aria-label="{label}"{style}>'
                          f"{bundle['text/html']}</div>"}
 
 

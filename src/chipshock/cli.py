@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -35,24 +36,51 @@ def _cmd_params(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_file_chapter(chapter_id: str, path: str, values: dict) -> None:
+    """A parameters file written for another chapter is named as such, with the command to use."""
+    unknown = sorted(set(values) - set(get_chapter(chapter_id).params.names()))
+    owners = [c.id for c in CHAPTERS if c.id != chapter_id and set(values) <= set(c.params.names())]
+    if unknown and owners:
+        verb = "is not a parameter" if len(unknown) == 1 else "are not parameters"
+        raise UserError(f"parameter file {path} is written for chapter '{owners[0]}', not '{chapter_id}' "
+                        f"({', '.join(unknown)} {verb} of '{chapter_id}'): "
+                        f"run `chipshock run {owners[0]} -f {path}`")
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from chipshock.pipeline.assemble import run_variant
+    from chipshock.pipeline.assemble import check_out_folder, run_variant
 
     chapter = get_chapter(args.chapter)
     file_values = read_params_file(Path(args.file)) if args.file else {}
+    if args.file:
+        _check_file_chapter(chapter.id, args.file, file_values)
     values = chapter.params.resolve(merge_overrides(file_values, args.param or []))
-    project = find_project()
-    page = run_variant(project, chapter, values, Path(args.out).resolve() if args.out else None)
+    out = Path(args.out).resolve() if args.out else None
+    if out is not None:
+        check_out_folder(out)
+    page = run_variant(find_project(), chapter, values, out)
     print(page)
     return 0
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"-j takes a whole number of chapters, not {value!r}") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError("-j takes 1 or more")
+    return jobs
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from chipshock.pipeline.assemble import build, build_student
 
-    index = build_student(find_project()) if args.student else build(find_project(), force=args.force)
+    project = find_project()
+    index = (build_student(project, jobs=args.jobs) if args.student
+             else build(project, force=args.force, jobs=args.jobs))
     print(index)
     return 0
 
@@ -113,6 +141,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--force", action="store_true", help="rebuild the HTML even if nothing changed")
     b.add_argument("--student", action="store_true",
                    help="build the student edition, without exercise solutions, in _build/student/html")
+    b.add_argument("-j", "--jobs", type=_jobs, default=os.cpu_count() or 1,
+                   help="chapters executed at the same time (default: the machine's cores)")
     b.set_defaults(func=_cmd_build)
     add_data_parser(sub)
     return top

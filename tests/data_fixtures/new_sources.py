@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chipshock.cache import file_digest
+from chipshock.data.atomic import file_digest
 from chipshock.data.build import TABLES, processed_dir, read_checksums, table_file, validate, write_parquet
 from chipshock.data.fetch import fetch, require_raw
 from chipshock.data.sources import load_sources

@@ -19,9 +19,9 @@ import yaml
 from chipshock.errors import ExecutionError, UserError
 from chipshock.params import params_hash
 from chipshock.paths import Project
-from chipshock.pipeline import cache
+from chipshock.pipeline import cache, changes, crossrefs
 from chipshock.pipeline.execute import chapter_key, execute, is_fresh
-from chipshock.pipeline.registry import CHAPTERS, Chapter
+from chipshock.pipeline.registry import CHAPTERS, Chapter, get_chapter
 
 SOLUTION = re.compile(r"^:::\{admonition\} Solution[^\n]*\n.*?^:::[ \t]*\n?", re.S | re.M)
 STUDENT_COPY = ("book", "computation", "notebooks", "_static", "_vendor", "_config.yml", "_toc.yml",
@@ -31,7 +31,9 @@ BOOK_INPUTS = ("book/**/*.md", "notebooks/*.md", "computation/*.ipynb", "_static
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 STAMP = ".chipshock-build-key"
 PUBLISHED_BRANCH = "published"
-VARIANT_SUPPRESS = ["ref.doc", "myst.xref_missing"]
+VARIANT_MARK = ".chipshock-variant"
+"""A file in every variant folder: `--out` replaces only folders that carry it."""
+MYST_URL_SCHEMES = ["http", "https", "mailto", "ftp", "file"]
 
 Log = Callable[[str], None]
 
@@ -85,16 +87,40 @@ def jupyter_book(root: Path, log: Log = _say) -> None:
         raise ExecutionError(f"jupyter-book build failed in {root}:\n{detail}")
 
 
-def execute_all(project: Project, log: Log = _say) -> dict[str, float]:
-    """Execute every chapter with its defaults where the cache is stale; seconds per chapter."""
-    timings = {}
-    for chapter in CHAPTERS:
-        plain = chapter.params.to_plain(chapter.params.defaults())
-        t0 = time.perf_counter()
-        ran = execute(project, chapter, plain, project.root / chapter.executed)
-        timings[chapter.id] = time.perf_counter() - t0
-        log(f"{chapter.id}: {'executed' if ran else 'cached'} ({timings[chapter.id]:.1f} s)")
-    return timings
+def _execute_default(root: str, chapter_id: str, progress: bool | None = None) -> tuple[str, bool, float]:
+    """Execute one chapter's defaults in the main book (also a worker process of `execute_all`)."""
+    chapter = get_chapter(chapter_id)
+    project = Project(Path(root))
+    t0 = time.perf_counter()
+    ran = execute(project, chapter, chapter.params.to_plain(chapter.params.defaults()),
+                  project.root / chapter.executed, progress=progress)
+    return chapter_id, ran, time.perf_counter() - t0
+
+
+def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, float]:
+    """Execute every chapter with its defaults where the cache is stale; seconds per chapter.
+
+    With jobs > 1, up to that many chapters execute at once, each in its own process (each
+    execution is atomic, so a failure leaves the other chapters' results in place).
+    """
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    timings: dict[str, float] = {}
+    jobs = max(1, min(jobs, len(CHAPTERS)))
+    if jobs == 1:
+        for chapter in CHAPTERS:
+            _, ran, seconds = _execute_default(str(project.root), chapter.id)
+            timings[chapter.id] = seconds
+            log(f"{chapter.id}: {'executed' if ran else 'cached'} ({seconds:.1f} s)")
+        return timings
+    log(f"executing chapters, {jobs} at a time")
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_execute_default, str(project.root), c.id, False) for c in CHAPTERS]
+        for future in as_completed(futures):
+            chapter_id, ran, seconds = future.result()
+            timings[chapter_id] = seconds
+            log(f"{chapter_id}: {'executed' if ran else 'cached'} ({seconds:.1f} s)")
+    return {c.id: timings[c.id] for c in CHAPTERS}
 
 
 def write_generated_pages(project: Project) -> None:
@@ -106,9 +132,9 @@ def write_generated_pages(project: Project) -> None:
     write_report(project)
 
 
-def build(project: Project, *, force: bool = False, log: Log = _say) -> Path:
+def build(project: Project, *, force: bool = False, log: Log = _say, jobs: int = 1) -> Path:
     """Execute stale chapters and build the HTML book unless nothing changed; the index path."""
-    execute_all(project, log)
+    execute_all(project, log, jobs)
     write_generated_pages(project)
     index = project.build_dir / "html" / "index.html"
     stamp = project.build_dir / STAMP
@@ -117,68 +143,142 @@ def build(project: Project, *, force: bool = False, log: Log = _say) -> Path:
         log("book: up to date, nothing rebuilt")
         return index
     stamp.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    log("book: building the HTML (strict)")
     jupyter_book(project.root, log)
     stamp.write_text(digest)
+    log(f"book: built in {time.perf_counter() - t0:.1f} s")
     return index
 
 
-def _variant_config(project: Project, chapter: Chapter, plain: Mapping[str, Any]) -> dict[str, Any]:
+def _variant_config(project: Project, chapter: Chapter) -> dict[str, Any]:
     config = yaml.safe_load((project.root / "_config.yml").read_text(encoding="utf-8"))
     config["title"] = f"{config.get('title', 'Book')}: {chapter.id} (variant)"
-    sphinx_config = config.setdefault("sphinx", {}).setdefault("config", {})
-    sphinx_config["suppress_warnings"] = [*sphinx_config.get("suppress_warnings", []), *VARIANT_SUPPRESS]
+    # links out of the variant may point at the main build's pages on this machine
+    config.setdefault("parse", {})["myst_url_schemes"] = MYST_URL_SCHEMES
     return config
 
 
-def _lay_out_variant(project: Project, chapter: Chapter, plain: Mapping[str, Any], dest: Path) -> None:
+def variant_pages(chapter: Chapter, project: Project) -> set[str]:
+    """The docnames a chapter's variant book holds."""
+    pages = {f"book/{chapter.id}", f"computation/{chapter.id}"}
+    if (project.root / "book" / "references.md").is_file():
+        pages.add("book/references")
+    return pages
+
+
+def _lay_out_variant(project: Project, chapter: Chapter, dest: Path) -> None:
     (dest / "book").mkdir(parents=True)
     (dest / "notebooks").mkdir()
-    shutil.copy2(project.root / chapter.narrative, dest / chapter.narrative)
     shutil.copy2(project.root / chapter.source, dest / chapter.source)
     for folder in ("_static", "_vendor"):
         shutil.copytree(project.root / folder, dest / folder)
     for name in ("references.bib",):
         if (project.root / name).is_file():
             shutil.copy2(project.root / name, dest / name)
-    config = _variant_config(project, chapter, plain)
+    config = _variant_config(project, chapter)
     (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    inside = variant_pages(chapter, project)
+    book = crossrefs.full_book(project.root)
+    for docname in sorted(inside - {f"computation/{chapter.id}"}):
+        text = (project.root / f"{docname}.md").read_text(encoding="utf-8")
+        (dest / f"{docname}.md").write_text(crossrefs.rewrite(text, docname, inside, book), encoding="utf-8")
     chapters = [{"file": f"computation/{chapter.id}", "title": "Computation"}]
-    if (project.root / "book" / "references.md").is_file():
-        shutil.copy2(project.root / "book" / "references.md", dest / "book" / "references.md")
+    if "book/references" in inside:
         chapters.append({"file": "book/references"})
     toc = {"format": "jb-book", "root": f"book/{chapter.id}", "chapters": chapters}
     (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
+    (dest / VARIANT_MARK).write_text(f"{chapter.id}\n", encoding="utf-8")
+
+
+def _rewrite_notebook(path: Path, chapter: Chapter, project: Project) -> None:
+    """The executed notebook's Markdown cells, with references out of the variant rewritten."""
+    import json
+
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    inside, book = variant_pages(chapter, project), crossrefs.full_book(project.root)
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = "".join(cell["source"])
+            cell["source"] = crossrefs.rewrite(source, chapter.executed.removesuffix(".ipynb"), inside, book)
+    path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def default_run(project: Project, chapter: Chapter, log: Log = _say) -> tuple[Path, str]:
+    """The main book's execution of the chapter at its defaults (executed if missing or stale)."""
+    plain = chapter.params.to_plain(chapter.params.defaults())
+    path = project.root / chapter.executed
+    key = chapter_key(project, chapter, plain)
+    if not is_fresh(path, key):
+        t0 = time.perf_counter()
+        log(f"{chapter.id}: executing the default run to compare with")
+        execute(project, chapter, plain, path)
+        log(f"{chapter.id}: default run executed ({time.perf_counter() - t0:.1f} s)")
+    return path, key["key"]
+
+
+def check_out_folder(out: Path) -> None:
+    """`--out` may name a new folder or an earlier variant, never another folder (it is replaced)."""
+    if out.exists() and not (out / VARIANT_MARK).is_file() and not (out / "_build" / STAMP).is_file():
+        raise UserError(f"--out {out} exists and is not a variant folder made by `chipshock run`; "
+                        "nothing was touched: choose a new folder, or leave --out out to use variants/")
 
 
 def run_variant(
     project: Project, chapter: Chapter, values: Mapping[str, Any], out: Path | None = None,
     log: Log = _say,
 ) -> Path:
-    """Execute one chapter with these (validated) values and build its two pages as a book."""
+    """Execute one chapter with these (validated) values and build its two pages as a book.
+
+    The narrative page opens with "What changed from the default run" (the glued words and
+    numbers that differ), and `changes.csv` in the variant folder lists every glued key.
+    """
+    started = time.perf_counter()
     plain = chapter.params.to_plain(values)
     out = out or project.variants / f"{chapter.id}-{params_hash(plain)}"
+    check_out_folder(out)
     page = out / "_build" / "html" / "book" / f"{chapter.id}.html"
     executed = out / chapter.executed
     stamp = out / "_build" / STAMP
-    # reuse an earlier variant when its execution and its pages are still current
+    default_nb, default_key = default_run(project, chapter, log)
+    # reuse an earlier variant when its execution, its comparison and its pages are still current
     if (page.is_file() and stamp.is_file() and is_fresh(executed, chapter_key(project, chapter, plain))
-            and stamp.read_text() == book_digest(out)):
+            and stamp.read_text() == _variant_stamp(out, default_key)):
         log(f"{chapter.id}: variant up to date")
         return page
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
     try:
-        _lay_out_variant(project, chapter, plain, staging)
-        if executed.is_file():
-            shutil.copy2(executed, staging / chapter.executed)
+        _lay_out_variant(project, chapter, staging)
+        for source in (executed, default_nb):
+            if source.is_file() and is_fresh(source, chapter_key(project, chapter, plain)):
+                shutil.copy2(source, staging / chapter.executed)
+                break
+        t0 = time.perf_counter()
+        log(f"{chapter.id}: executing with parameters {params_hash(plain)}")
         ran = execute(project, chapter, plain, staging / chapter.executed)
-        log(f"{chapter.id}: {'executed' if ran else 'cached'} with parameters {params_hash(plain)}")
+        log(f"{chapter.id}: {'executed' if ran else 'cached'} ({time.perf_counter() - t0:.1f} s)")
+        _rewrite_notebook(staging / chapter.executed, chapter, project)
+        found = changes.compare(default_nb, staging / chapter.executed)
+        changes.write_csv(found, staging / "changes.csv")
+        changes.add_section(staging / chapter.narrative, found, chapter.params.to_plain(
+            chapter.params.defaults()), plain)
+        for line in changes.summary_lines(found):
+            log(line)
+        t0 = time.perf_counter()
+        log(f"{chapter.id}: building the variant book (strict)")
         jupyter_book(staging, log)
-        (staging / "_build" / STAMP).write_text(book_digest(staging))
+        log(f"{chapter.id}: built in {time.perf_counter() - t0:.1f} s")
+        (staging / "_build" / STAMP).write_text(_variant_stamp(staging, default_key))
         _replace_dir(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    log(f"{chapter.id}: done in {time.perf_counter() - started:.1f} s; all changes in {out / 'changes.csv'}")
     return page
+
+
+def _variant_stamp(folder: Path, default_key: str) -> str:
+    return f"{book_digest(folder)}\n{default_key}"
 
 
 def _replace_dir(new: Path, dest: Path) -> None:
@@ -197,9 +297,9 @@ def strip_solutions(text: str) -> str:
     return SOLUTION.sub("", text)
 
 
-def build_student(project: Project, log: Log = _say) -> Path:
+def build_student(project: Project, log: Log = _say, jobs: int = 1) -> Path:
     """The book without exercise solutions, in _build/student/html; the index path."""
-    execute_all(project, log)
+    execute_all(project, log, jobs)
     write_generated_pages(project)
     staging = project.build_dir / "student-src"
     shutil.rmtree(staging, ignore_errors=True)

@@ -60,7 +60,8 @@ def _is_number(value: Any) -> bool:
 
 
 def _plain(output: dict[str, Any]) -> tuple[str, Any]:
-    data = output.get("data", {})
+    prefix = output.get("metadata", {}).get("scrapbook", {}).get("mime_prefix", "")
+    data = {k.removeprefix(prefix): v for k, v in output.get("data", {}).items()}
     if "text/html" in data or any(k.startswith("application/vnd.vega") for k in data):
         blob = RANDOM_IDS.sub("altair-viz", json.dumps(data, sort_keys=True)).encode()
         return "exhibit", hashlib.sha256(blob).hexdigest()[:16]
@@ -118,3 +119,120 @@ def write_csv(changes: list[Change], path: Path) -> None:
             writer.writerow([c.key, c.kind, c.default, c.this_run,
                              "" if c.difference is None else c.difference, c.changed])
     tmp.replace(path)
+
+
+SECTION_TITLE = "What changed from the default run"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "–"
+    if _is_number(value):
+        if isinstance(value, int):
+            return f"{value:,d}".replace("-", "−")
+        if math.isnan(value):
+            return "–"
+        return f"{value:,.3g}".replace("-", "−") if abs(value) >= 1e-3 or value == 0 else f"{value:.2e}"
+    return str(value)
+
+
+def _label(key: str) -> str:
+    from chipshock.tables import humanise
+
+    return humanise(key)
+
+
+def sections_of_keys(page_text: str) -> dict[str, str]:
+    """For each glue key a page uses, the title of the section where it first appears."""
+    where: dict[str, str] = {}
+    heading = ""
+    for line in page_text.splitlines():
+        if match := re.match(r"^#{1,4}\s+(.+?)\s*$", line):
+            heading = match.group(1)
+        for key in re.findall(r"::(\w+)(?::[^`]*)?`", line) + re.findall(r"^```\{glue\}\s+(\w+)", line):
+            where.setdefault(key, heading)
+    return where
+
+
+def changed_rows(found: list[Change], where: dict[str, str] | None = None) -> list[dict[str, str]]:
+    """The changed words and numbers, most important first, as rows for the page's table."""
+    rows = []
+    for c in found:
+        if not c.changed or c.kind not in ("word", "number"):
+            continue
+        diff = c.difference
+        rows.append({
+            "What": _label(c.key),
+            "Where on the page": (where or {}).get(c.key, "computation only"),
+            "Kind": "changed word ⚑" if c.kind == "word" else "number",
+            "Default run": _shown(c.default),
+            "This run": _shown(c.this_run),
+            "Difference": "–" if diff is None else _shown(diff),
+            "Glue key": c.key,
+        })
+    return rows
+
+
+def _parameter_lines(defaults: dict[str, Any], plain: dict[str, Any]) -> list[str]:
+    lines = []
+    for name, value in plain.items():
+        if defaults.get(name) != value:
+            lines.append(f"- `{name}`: {_shown_param(defaults.get(name))} → {_shown_param(value)}")
+    return lines
+
+
+def _shown_param(value: Any) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def section(found: list[Change], defaults: dict[str, Any], plain: dict[str, Any],
+            where: dict[str, str] | None = None) -> str:
+    """The Markdown of the "What changed from the default run" section of a variant page."""
+    from chipshock.tables import format_table
+
+    params = _parameter_lines(defaults, plain)
+    if not params:
+        return (f"## {SECTION_TITLE}\n\nThis run uses the chapter's default parameters: nothing "
+                "changed from the default run (the full comparison is in "
+                "{download}`changes.csv <../changes.csv>`).\n\n")
+    rows = changed_rows(found, where)
+    words = sum(r["Kind"].startswith("changed word") for r in rows)
+    numbers = len(rows) - words
+    exhibits = sum(c.changed for c in found if c.kind in ("exhibit", "text"))
+    same = sum(not c.changed for c in found)
+    head = (f"## {SECTION_TITLE}\n\nThis run changes {len(params)} parameter"
+            f"{'s' if len(params) != 1 else ''} of the default run:\n\n" + "\n".join(params) + "\n\n"
+            f"Of the chapter's glued results, {words} word{'s' if words != 1 else ''} (directions, "
+            f"significance, verdicts; marked ⚑ and listed first) and {numbers} number"
+            f"{'s' if numbers != 1 else ''} changed; {exhibits} table{'s' if exhibits != 1 else ''}, "
+            f"chart{'s' if exhibits != 1 else ''} or sentence{'s' if exhibits != 1 else ''} differ; "
+            f"{same} glued value{'s are' if same != 1 else ' is'} the same. Every key is in "
+            "{download}`changes.csv <../changes.csv>`.\n\n")
+    if not rows:
+        return head
+    import pandas as pd
+
+    table = format_table(pd.DataFrame(rows), id="what-changed").html
+    return head + "```{raw} html\n" + table + "\n```\n\n"
+
+
+def add_section(page: Path, found: list[Change], defaults: dict[str, Any], plain: dict[str, Any]) -> None:
+    """Insert the section after the page's title (the first level-1 heading)."""
+    text = page.read_text(encoding="utf-8")
+    match = re.search(r"^# .*$", text, re.M)
+    at = match.end() + 1 if match else 0
+    block = section(found, defaults, plain, sections_of_keys(text))
+    page.write_text(text[:at] + "\n" + block + text[at:], encoding="utf-8")
+
+
+def summary_lines(found: list[Change], most: int = 10) -> list[str]:
+    """The most important changes, for the terminal."""
+    rows = changed_rows(found)
+    if not rows:
+        return ["no glued word or number changed from the default run"]
+    lines = [f"{len(rows)} glued words and numbers changed from the default run; "
+             f"the first {min(most, len(rows))}:"]
+    for r in rows[:most]:
+        flag = "⚑ " if r["Kind"].startswith("changed word") else "  "
+        lines.append(f"  {flag}{r['Glue key']}: {r['Default run']} → {r['This run']}")
+    return lines

@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -46,6 +47,11 @@ def chapter_key(project: Project, chapter: Chapter, params_plain: Mapping[str, A
     return cache.execution_key(project.root / chapter.source, params_plain, data, cache.code_digest())
 
 
+def show_progress() -> bool:
+    """Progress bars for a person at a terminal, not for CI logs."""
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
 def is_fresh(executed: Path, key: Mapping[str, Any]) -> bool:
     return executed.is_file() and cache.stored_key(executed) == key["key"]
 
@@ -57,8 +63,13 @@ def execute(
     out: Path,
     *,
     force: bool = False,
+    progress: bool | None = None,
 ) -> bool:
-    """Execute the chapter into `out` unless its cached execution is fresh; True if it ran."""
+    """Execute the chapter into `out` unless its cached execution is fresh; True if it ran.
+
+    `progress` shows papermill's cell-by-cell progress bar (tqdm); by default only when the
+    output is a terminal and not in CI, so logs stay quiet.
+    """
     key = chapter_key(project, chapter, params_plain)
     if not force and is_fresh(out, key):
         return False
@@ -71,7 +82,8 @@ def execute(
             try:
                 papermill.execute_notebook(
                     str(src), str(dst), parameters=dict(params_plain), cwd=str(project.notebooks),
-                    kernel_name="python3", progress_bar=False, log_output=False,
+                    kernel_name="python3", progress_bar=show_progress() if progress is None else progress,
+                    log_output=False,
                     # the kernel listens on loopback only; its per-start TCP warning is noise here
                     extra_arguments=["--IPKernelApp.log_level=ERROR"],
                 )
@@ -92,6 +104,10 @@ def _raise_cell_error(chapter: Chapter, exc: papermill.PapermillExecutionError) 
 
 def _record(path: Path, chapter: Chapter, params_plain: Mapping[str, Any], key: Mapping[str, Any]) -> None:
     nb = json.loads(path.read_text(encoding="utf-8"))
+    for cell in nb["cells"]:  # the page's parameters table shows these values: don't list them twice
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags and "remove-cell" not in tags:
+            cell["metadata"]["tags"] = [*tags, "remove-cell"]
     nb["metadata"]["chipshock"] = {"chapter": chapter.id, "params": dict(params_plain), "cache": dict(key)}
     path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

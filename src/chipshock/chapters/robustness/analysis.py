@@ -19,6 +19,8 @@ from chipshock.charts import PALETTE
 from chipshock.data.paper import PAPER_SHOCKS
 from chipshock.econometrics import did as D
 from chipshock.errors import UserError
+from chipshock.measures.vocabulary import CHOICE_LABELS, label
+from chipshock.tables import Col, Table, format_table
 
 DIMENSIONS = ("geo_proxy", "unit", "outcome", "period", "window_weeks", "estimator", "repo_groups",
               "shock_set")
@@ -176,7 +178,7 @@ def curve_chart(curve: pd.DataFrame, dims: list[str], width: int = 510) -> alt.V
     bands = alt.Chart(pd.DataFrame({"y": [-1.96, 0, 1.96]})).mark_rule(
         color=PALETTE["black"], strokeDash=[3, 3], opacity=0.6).encode(y="y:Q")
     long = c.melt(id_vars=["rank"], value_vars=dims, var_name="choice", value_name="value")
-    long["row"] = long["choice"] + ": " + long["value"].astype(str)
+    long["row"] = long["choice"].map(CHOICE_LABELS) + ": " + long["value"].map(label)
     panel = alt.Chart(long).mark_tick(thickness=1, size=9, color=PALETTE["black"]).encode(
         x=alt.X("rank:Q", title="specifications, sorted by t statistic"),
         y=alt.Y("row:N", title=None, sort=sorted(long["row"].unique())),
@@ -220,3 +222,35 @@ def share_by_choice(curve: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
                          "positive, p < 0.05": g["positive_significant"].mean(),
                          "negative, p < 0.05": g["negative_significant"].mean()})
     return pd.DataFrame(rows).set_index(["choice", "value"]).round(3)
+
+
+SHARE_COLUMNS = ("positive, p < 0.05", "negative, p < 0.05")
+
+
+def by_choice_table(curve: pd.DataFrame, dims: list[str]) -> Table:
+    """`share_by_choice` as the page shows it: choices and values in words, shares as %."""
+    shares = share_by_choice(curve, dims).reset_index()
+    shares["choice"] = shares["choice"].map(CHOICE_LABELS)
+    shares["value"] = shares["value"].map(label)
+    columns = {"choice": Col("Choice"), "value": Col("Value"),
+               "specifications": Col("Specifications", "count"),
+               **{c: Col(c[:1].upper() + c[1:], "share") for c in SHARE_COLUMNS}}
+    return format_table(shares, columns, id="by_choice")
+
+
+def placebo_table(real: pd.DataFrame) -> Table:
+    """Each real shock's single-shock estimate and its permutation p-value among the placebo dates."""
+    frame = real.assign(date=real["date"].dt.date)
+    columns = {"date": Col("Shock", "date"), "coef": Col("Estimate", "coef"),
+               "se": Col("Std. error", "se"), "t": Col("t statistic", "coef"),
+               "placebo_p": Col("Permutation p", "pvalue")}
+    return format_table(frame[list(columns)], columns, id="placebo_table")
+
+
+def leave_group_out_table(logo: pd.DataFrame) -> Table:
+    """The pooled estimate leaving out each repository origin group."""
+    frame = logo.assign(left_out=[f"without {dv.GROUP_LABELS[g]}" for g in logo["left_out"]])
+    columns = {"left_out": Col("Left out"), "coef": Col("Estimate", "coef"),
+               "se": Col("Std. error", "se"), "p": Col("p-value", "pvalue"),
+               "ci_low": Col("95% CI, low", "coef"), "ci_high": Col("95% CI, high", "coef")}
+    return format_table(frame[list(columns)], columns, id="logo_table")
