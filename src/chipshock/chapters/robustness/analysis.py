@@ -377,6 +377,11 @@ def _sig(p: float, level: float = LEVEL) -> bool:
     return bool(np.isfinite(p) and p < level)
 
 
+def compare_word(a: float, b: float) -> str:
+    """How share `a` compares with share `b`: 'above', 'below' or 'equal to'."""
+    return "above" if a > b else "below" if a < b else "equal to"
+
+
 def direction(pct: float) -> str:
     """'a rise' / 'a fall' / 'no change' of China-linked relative to the comparison."""
     return "a rise" if pct > 0 else "a fall" if pct < 0 else "no change"
@@ -442,7 +447,7 @@ def verdict(summary_: dict[str, Any], joint_p: dict[str, float], full: dict[str,
         caveats.append(f"with 80% power it detects only changes of {full['mde_pct']:.0%} or more")
     if by_control is not None and len(by_control) > 1:
         parts = [f"{r[SHARE_COLUMNS[0]]:.0%} rise and {r[SHARE_COLUMNS[1]]:.0%} fall significantly against "
-                 f"{VALUE_WORDS[str(v)].split(' (')[0]} commits" for v, r in by_control.iterrows()]
+                 f"{dv.REGION_WORDS[str(v)]} commits" for v, r in by_control.iterrows()]
         caveats.append("by comparison region, " + " while ".join(parts))
     if clock is not None:
         caveats.append(f"with the paper's clock proxy {clock['share_pos_sig']:.0%} of specifications rise "
