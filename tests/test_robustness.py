@@ -298,7 +298,8 @@ def test_the_explorer_ships_the_curve_and_one_menu_per_choice(small_curve: rb.Cu
     params = {p["name"]: p for p in spec["params"]}
     assert set(params) == {f"pick_{d}" for d in dims}
     for d in dims:
-        assert sorted(params[f"pick_{d}"]["bind"]["options"]) == sorted({rb.value_label(d, v) for v in head[d]})
+        options = sorted({rb.value_label(d, v) for v in head[d]})
+        assert sorted(params[f"pick_{d}"]["bind"]["options"]) == options
         assert params[f"pick_{d}"]["value"] == rb.value_label(d, rb.default_spec()[d])
     shipped = [v for v in spec["datasets"].values() if len(v) == len(head)]
     assert shipped and {"pct", "pct_low", "pct_high", "p", "repositories", *dims} <= set(shipped[0][0])
@@ -321,7 +322,8 @@ def test_robustness_executes_with_the_small_grid_and_is_reproducible(project: Pr
     numbers = {k: v for k, v in first.items() if isinstance(v, (int, float)) and k != "curve_seconds"}
     assert numbers == {k: second[k] for k in numbers}
     assert first["n_specs"] == 8
-    for key in ("curve_share_pos_sig", "curve_share_neg_sig", "curve_median_coef", "clock_curve_share_pos_sig",
-                "clock_curve_share_neg_sig", "clock_curve_median_coef", "curve_joint_p"):
+    for key in ("curve_share_pos_sig", "curve_share_neg_sig", "curve_median_coef",
+                "clock_curve_share_pos_sig", "clock_curve_share_neg_sig", "clock_curve_median_coef",
+                "curve_joint_p"):
         assert isinstance(first[key], float), key
     assert isinstance(first["verdict"], str) and first["verdict"].endswith(".")

@@ -418,7 +418,8 @@ def loo_notes(table: pd.DataFrame, full: dict[str, Any], level: float = LEVEL) -
 
 
 def verdict(summary_: dict[str, Any], joint_p: dict[str, float], full: dict[str, Any],
-            clock: dict[str, Any] | None, by_control: pd.DataFrame | None = None, level: float = LEVEL) -> str:
+            clock: dict[str, Any] | None, by_control: pd.DataFrame | None = None,
+            level: float = LEVEL) -> str:
     """One sentence a policy reader can quote, with its caveats: does the developers chapter's result
     (no China-specific rise, or whatever the data say) survive the curve?"""
     pos, neg = joint_p["p_share_pos"] < level, joint_p["p_share_neg"] < level
@@ -589,7 +590,8 @@ def leave_out_chart(table: pd.DataFrame, full: dict[str, Any], width: int = 510)
         y=alt.Y("pct_low:Q", title="change (share of the pre-shock mean)", axis=alt.Axis(format="%")),
         y2="pct_high:Q")
     points = base.mark_circle(color=PALETTE["blue"], size=18).encode(
-        y="pct:Q", tooltip=["left_out:N", alt.Tooltip("pct:Q", format="+.1%"), alt.Tooltip("p:Q", format=".3f")])
+        y="pct:Q", tooltip=["left_out:N", alt.Tooltip("pct:Q", format="+.1%"),
+                            alt.Tooltip("p:Q", format=".3f")])
     ref = alt.Chart(pd.DataFrame({"y": [full["pct"], 0.0]})).mark_rule(
         color=PALETTE["black"], strokeDash=[3, 3]).encode(y="y:Q")
     return alt.layer(bars, points, ref).properties(width=width, height=200)
@@ -618,7 +620,8 @@ def by_choice_table(curve: pd.DataFrame, dims: list[str], key: str = "by_choice"
     shares = share_by_choice(curve, dims)
     shares["value"] = [value_label(c, v) for c, v in zip(shares["choice"], shares["value"], strict=True)]
     shares["choice"] = shares["choice"].map(CHOICE_WORDS)
-    columns = {"choice": Col("Choice"), "value": Col("Value"), "specifications": Col("Specifications", "count"),
+    columns = {"choice": Col("Choice"), "value": Col("Value"),
+               "specifications": Col("Specifications", "count"),
                **{c: Col(c[:1].upper() + c[1:], "share") for c in SHARE_COLUMNS},
                "median change": Col("Median change", "share")}
     return format_table(shares, columns, id=key)
@@ -641,8 +644,10 @@ def curves_frame(stats_: dict[str, dict[str, Any]], joints: dict[str, dict[str, 
 def curves_table(frame: pd.DataFrame) -> Table:
     columns = {"curve": Col("Curve"), "specifications": Col("Specifications", "count"),
                "positive": Col("Positive, p < 0.05", "share"), "negative": Col("Negative, p < 0.05", "share"),
-               "median": Col("Median change", "share"), "ols": Col("OLS specifications in the joint test", "count"),
-               "p_pos": Col("Joint p: share positive", "pvalue"), "p_neg": Col("Joint p: share negative", "pvalue"),
+               "median": Col("Median change", "share"),
+               "ols": Col("OLS specifications in the joint test", "count"),
+               "p_pos": Col("Joint p: share positive", "pvalue"),
+               "p_neg": Col("Joint p: share negative", "pvalue"),
                "p_median": Col("Joint p: median", "pvalue")}
     return format_table(frame, columns, id="curves_table")
 
