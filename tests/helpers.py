@@ -24,6 +24,12 @@ def copy_project(dest: Path) -> Project:
     return Project(dest)
 
 
+def _literal(text: str) -> Any:
+    """A glued plain value; NaN and infinities (a float glued as missing) included."""
+    special = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
+    return special[text] if text in special else ast.literal_eval(text)
+
+
 def glued(notebook: Path) -> dict[str, Any]:
     """The values glued by an executed notebook, read from its outputs' scrapbook metadata.
 
@@ -40,5 +46,5 @@ def glued(notebook: Path) -> dict[str, Any]:
             if "text/html" in data:
                 out[meta["name"]] = "".join(data["text/html"])
             else:
-                out[meta["name"]] = ast.literal_eval("".join(data["text/plain"]))
+                out[meta["name"]] = _literal("".join(data["text/plain"]))
     return out

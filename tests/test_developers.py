@@ -313,6 +313,8 @@ def test_side_verdict_over_the_cases(cn_us: tuple, eu_us: tuple, triple: tuple, 
     assert verdict["side_code"] == code
     if code == "us":
         assert "U.S. side" in verdict["side_text"] and ("gained" in verdict["side_text"]) is (cn_us[0] > 0)
+    if code == "shared":
+        assert verdict["side_text"].startswith("the China-linked-minus-U.S. gap is not significant")
 
 
 def test_null_reading_and_significance_use_the_bootstrap_where_it_exists() -> None:
@@ -400,3 +402,22 @@ def test_curated_developer_counts_have_a_total_and_sources() -> None:
 def test_trend_word() -> None:
     assert [dv.trend_word(0.1, 0.2), dv.trend_word(0.2, 0.1), dv.trend_word(0.1, 0.1)] == \
         ["grows", "falls", "does not change"]
+
+
+def test_placebo_dates_text_follows_the_counts() -> None:
+    from types import SimpleNamespace
+
+    reasons = ["overlaps a real shock window", "eligible units outside the band", "not estimable"]
+    table = pd.DataFrame({"shift": [10, -180, 200], "reason": reasons})
+    none = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table)
+    assert "at least 3.4 years away" in dv.placebo_dates_text(none)
+    some = SimpleNamespace(qualified=5, p_value=0.25, draws=table)
+    assert dv.placebo_dates_text(some) == "its p-value is 0.250"
+    overlap = SimpleNamespace(qualified=0, p_value=float("nan"), draws=table.iloc[:1])
+    assert dv.placebo_dates_text(overlap).startswith("so this design has no usable placebo dates")
+
+
+def test_clock_base_verdict_follows_the_ratio() -> None:
+    assert "time of day" in dv.clock_base_verdict(0.7, 0.08)
+    assert "far fewer" in dv.clock_base_verdict(0.02, 0.08)
+    assert "of the order" in dv.clock_base_verdict(0.1, 0.08)

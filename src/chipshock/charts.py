@@ -167,8 +167,8 @@ def release_bars(counts: pd.DataFrame, width: int = 520) -> alt.Chart:
     )
 
 
-REGION_COLOURS = {"CN": PALETTE["vermillion"], "US": PALETTE["blue"], "other": PALETTE["green"],
-                  "unknown": PALETTE["grey"]}
+REGION_COLOURS = {"CN": PALETTE["vermillion"], "US": PALETTE["blue"], "EU": PALETTE["sky"],
+                  "other": PALETTE["green"], "unknown": PALETTE["grey"]}
 
 
 def _shock_rules(shocks: list[dt.date]) -> alt.Chart:

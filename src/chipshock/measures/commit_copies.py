@@ -44,11 +44,12 @@ def _preference(commits: pd.DataFrame) -> pd.DataFrame:
 def is_copy(commits: pd.DataFrame, key: Sequence[str] = KEY) -> pd.Series:
     """True for the rows the rule drops: copies of a commit kept elsewhere in the frame."""
     complete = commits[list(key)].notna().all(axis=1)
-    prefs = _preference(commits)
+    shared = commits.duplicated(list(key), keep=False) & complete  # only these can be copies
+    sub = commits[shared]
+    prefs = _preference(sub)
     order = prefs.sort_values(list(prefs.columns), kind="stable").index
-    ranked = commits.loc[order, list(key)]
-    dup = ranked.duplicated(list(key), keep="first")
-    return (dup.reindex(commits.index) & complete).rename("is_copy")
+    dup = sub.loc[order, list(key)].duplicated(list(key), keep="first")
+    return (dup.reindex(commits.index, fill_value=False).astype(bool) & complete).rename("is_copy")
 
 
 def clean_counts(commits: pd.DataFrame, key: Sequence[str] = KEY) -> tuple[pd.DataFrame, float]:

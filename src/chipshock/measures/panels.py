@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from chipshock.measures.vocabulary import OUTCOMES, PERIODS, UNITS
@@ -11,12 +10,12 @@ from chipshock.measures.vocabulary import OUTCOMES, PERIODS, UNITS
 def squash_copies(commits: pd.DataFrame) -> pd.Series:
     """Web-UI squash merges whose pull request's own commits are in the data (double counts)."""
     heads = commits.loc[commits["reach"] == "pr", ["repo", "pr_head"]].dropna().drop_duplicates()
-    keys = set(zip(heads["repo"], heads["pr_head"].astype(int), strict=True))
+    keys = pd.MultiIndex.from_arrays([heads["repo"].astype(str), heads["pr_head"].astype(int)])
     candidate = (commits["committer_webflow"] & (commits["subject_kind"] == "pr_suffix")
                  & commits["pr_number"].notna())
-    pairs = zip(commits["repo"], commits["pr_number"].fillna(-1).astype(int), strict=True)
-    matched = np.fromiter(((r, n) in keys for r, n in pairs), dtype=bool, count=len(commits))
-    return candidate & matched
+    pairs = pd.MultiIndex.from_arrays([commits["repo"].astype(str),
+                                       commits["pr_number"].fillna(-1).astype(int)])
+    return candidate & pairs.isin(keys)
 
 
 def select_commits(commits: pd.DataFrame, unit: str) -> pd.DataFrame:

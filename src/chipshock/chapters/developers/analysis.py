@@ -12,12 +12,13 @@ import numpy as np
 import pandas as pd
 
 from chipshock.chapters.developers.parameters import ESTIMATOR_LABELS, GITHUB_DEVELOPERS
+from chipshock.chapters.developers.parameters import NoEstimableShock as NoEstimableShock  # re-export
 from chipshock.econometrics import did as D
 from chipshock.econometrics import honest, multiple, power, regions, sign_flip
 from chipshock.econometrics import randomization as randomization_dates
 from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
-from chipshock.errors import DataError, UserError
+from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
 from chipshock.tables import Col, Table, format_table
 
@@ -148,10 +149,31 @@ def windows_for(s: Settings, shocks: list[str] | None = None, pooled_only: bool 
     return w[w["pooled"]] if pooled_only else w
 
 
+_STACKS: dict[tuple, tuple[pd.DataFrame, tuple[pd.DataFrame, D.Design, list[str]]]] = {}
+STACK_CACHE = 48
+
+
 def stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, treated: str, control: str,
                   min_pre: int, extra: tuple[str, ...] = ()) -> tuple[pd.DataFrame, D.Design, list[str]]:
     """Stacked windows of `treated`, `control` (and `extra` regions), with holiday-week indicators
-    when the run controls for them; returns the frame, its design and the holiday columns."""
+    when the run controls for them; returns the frame, its design and the holiday columns.
+
+    The chapter stacks the same windows for several estimators and tables, so results are cached
+    per panel object (held by the cache, so its id cannot be reused) and returned as copies."""
+    key = (id(panel), tuple(map(tuple, windows[["shock", "lo", "hi"]].itertuples(index=False))), treated,
+           control, min_pre, extra, s.holidays, s.design.outcome, s.design.freq)
+    hit = _STACKS.get(key)
+    if hit is None or hit[0] is not panel:
+        if len(_STACKS) >= STACK_CACHE:
+            _STACKS.pop(next(iter(_STACKS)))
+        hit = (panel, _stack_regions(panel, s, windows, treated, control, min_pre, extra))
+        _STACKS[key] = hit
+    data, design, cols = hit[1]
+    return data.copy(), design, list(cols)
+
+
+def _stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, treated: str, control: str,
+                   min_pre: int, extra: tuple[str, ...]) -> tuple[pd.DataFrame, D.Design, list[str]]:
     design = replace(s.design, treated=treated, control=control)
     data = W.stack(panel, windows, design, [treated, control, *extra], min_pre)
     if not s.holidays or data.empty:
@@ -233,7 +255,7 @@ def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.Da
                      "repositories": n_repos, f"{REGION_WORDS[t]} {s.design.outcome}": n_t,
                      f"{REGION_WORDS[c]} {s.design.outcome}": n_c,
                      "estimable": not reasons, "pooled": bool(w.pooled) and not reasons,
-                     "why not": "; ".join(reasons), "window note": w.note})
+                     "why not": "; ".join(reasons), "Window note": w.note})
     return pd.DataFrame(rows).set_index("shock")
 
 
@@ -370,9 +392,11 @@ def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple:
         "us": f"Europe-offset commits {rel} U.S. ones as China-linked commits did, and China-linked against "
               "European commits shows no significant difference: the gap is a movement on the U.S. side, "
               "not a China-specific one",
-        "shared": "most of the China-linked-minus-U.S. gap is shared by Europe-offset commits (neither the "
-                  "placebo nor the triple difference is significant): what moved is more likely the U.S. "
-                  "side than the China-linked one",
+        "shared": ("the China-linked-minus-U.S. gap is " + ("significant" if significant(p_cn, level) else
+                                                           "not significant") +
+                   ", and most of it is shared by Europe-offset commits (neither the placebo nor the triple "
+                   "difference is significant): what moved is more likely the U.S. side than the "
+                   "China-linked one"),
         "none": "Europe-offset commits do not share the China-linked-minus-U.S. gap, but neither that gap "
                 "nor the triple difference is significant: the data show no China-specific movement",
         "unclear": "the China-linked-minus-U.S. gap is significant but the placebo region does not settle "
@@ -547,15 +571,28 @@ def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: l
     return swaps, dates, est
 
 
+def placebo_dates_text(dates: Any) -> str:
+    """What the placebo-date distribution gives, in words (with the nearest usable shift)."""
+    table = dates.draws
+    clear = table[table["reason"] != "overlaps a real shock window"] if table is not None else None
+    if dates.qualified:
+        return f"its p-value is {dates.p_value:.3f}"
+    if clear is None or clear.empty:
+        return "so this design has no usable placebo dates and gives no p-value"
+    years = float(clear["shift"].abs().min()) / 52.18
+    return (f"the drawn sets that avoid the real windows lie at least {years:.1f} years away and none of "
+            "them qualifies, so this design has no usable placebo dates and gives no p-value")
+
+
 def ri_table(swaps: sign_flip.SwapResult, dates: Any) -> pd.DataFrame:
     """The two randomization distributions side by side."""
     fail = dates.failures
     return pd.DataFrame([
         {"distribution": "region labels swapped within repository", "drawn": swaps.draws,
-         "qualified": swaps.draws, "p": swaps.p_value, "why draws failed": ""},
+         "qualified": swaps.draws, "p": swaps.p_value, "Why draws failed": ""},
         {"distribution": "placebo shock dates (real spacing)", "drawn": dates.drawn,
          "qualified": dates.qualified, "p": dates.p_value,
-         "why draws failed": "; ".join(f"{v} {k}" for k, v in fail.items())},
+         "Why draws failed": "; ".join(f"{v} {k}" for k, v in fail.items())},
     ]).set_index("distribution")
 
 
@@ -588,12 +625,14 @@ def by_repo_group(panel: pd.DataFrame, repos: pd.DataFrame, s: Settings, p: dict
 
 
 def proxy_comparison(selected: pd.DataFrame, releases: pd.DataFrame, s: Settings, p: dict[str, Any],
-                     shocks: list[str]) -> pd.DataFrame:
-    """The pooled CN-US DiD on the commits with the time-zone proxy and with the paper's clock rule."""
+                     shocks: list[str], panels_: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """The pooled CN-US DiD on the commits with the time-zone proxy and with the paper's clock rule
+    (`panels_` may hand over a panel already built for a proxy)."""
     rows = []
     for proxy in ("tz", "hour"):
         q = {**p, "geo_proxy": proxy, "source": "commits"}
-        panel = make_panel(classify(selected, q), releases, q)
+        panel = (panels_ or {}).get(proxy)
+        panel = make_panel(classify(selected, q), releases, q) if panel is None else panel
         data, design, hol = stack_regions(panel, s, windows_for(s, shocks), "CN", "US", p["min_pre_periods"])
         rows.append(estimate_row(data, design, ["treat_post", *hol], p["estimator"], proxy))
     return pd.DataFrame(rows).set_index("estimate")
@@ -649,6 +688,16 @@ def clock_global_share(hours: pd.DataFrame, shocks: list[pd.Timestamp], weeks: i
     return float(before / full["events"].sum()), int(full["date"].nunique())
 
 
+def clock_base_verdict(global_share: float, developer_share_: float) -> str:
+    """What the clock's GitHub-wide share says beside a cited share of developers."""
+    ratio = global_share / developer_share_
+    if ratio >= 2:
+        return "at the scale of GitHub the rule measures the time of day more than where developers are"
+    if ratio <= 0.5:
+        return "at the scale of GitHub the rule finds far fewer China-linked events than developers"
+    return "at the scale of GitHub the rule's share is of the order of the developers' share"
+
+
 def developer_share(table: pd.DataFrame, economies: tuple[str, ...]) -> float:
     """Share of GitHub developer accounts in `economies` (curated Innovation Graph counts)."""
     total = table.loc[table["economy"] == "all", "developers"]
@@ -668,12 +717,17 @@ def unknown_share_by_shock(classified: pd.DataFrame, shocks: list[pd.Timestamp],
     return pd.Series(out, name="unknown share")
 
 
-def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str]) -> pd.DataFrame:
-    """Relative effect and p-value of CN-US, EU-US, CN-EU and the triple difference per estimator."""
+def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str],
+                   known: dict[str, tuple[pd.DataFrame, regions.Contrast]] | None = None) -> pd.DataFrame:
+    """Relative effect and p-value of CN-US, EU-US, CN-EU and the triple difference per estimator
+    (`known`: estimates already made, by estimator)."""
     cols = {}
     for est, label in ESTIMATOR_LABELS.items():
-        pairs = placebo_pairs(panel, s, p, shocks, est)
-        triple = triple_difference(panel, s, p, shocks, est)
+        if known and est in known:
+            pairs, triple = known[est]
+        else:
+            pairs = placebo_pairs(panel, s, p, shocks, est)
+            triple = triple_difference(panel, s, p, shocks, est)
         pct = [*pairs["pct"].tolist(), relative(triple.coef, float(pairs.loc["CN-US", "pre_mean"]), est)]
         cols[f"{label}: change"] = pct
         cols[f"{label}: p"] = [*pairs["p"].tolist(), triple.p]
@@ -713,20 +767,11 @@ def window_dates(shock: dt.date, weeks: int) -> tuple[str, str]:
 
 
 def hour_profile(classified_tz: pd.DataFrame) -> pd.DataFrame:
-    """Share of each time-zone region's commits by UTC hour (CN and US)."""
-    c = classified_tz[classified_tz["region"].isin(["CN", "US"])]
+    """Share of each time-zone region's commits by UTC hour (CN, EU and US)."""
+    c = classified_tz[classified_tz["region"].isin(["CN", "EU", "US"])]
     counts = c.groupby(["region", c["author_time_utc"].dt.hour.rename("hour")]).size()
     share = counts / counts.groupby(level="region").transform("sum")
     return share.rename("share").reset_index()
-
-
-class NoEstimableShock(UserError):
-    """No shock has enough repositories and commits under these parameters."""
-
-    def __init__(self, ident: pd.DataFrame) -> None:
-        why = "; ".join(f"{shock}: {reason}" for shock, reason in ident["why not"].items())
-        super().__init__(f"no shock can be estimated with these parameters ({why}); lower "
-                         "'min_repos' or 'min_pre_periods', widen 'window_weeks' or add 'repo_groups'")
 
 
 def kinds_by_suffix(frame: pd.DataFrame) -> dict[str, Col]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from chipshock.data.catalog import MODEL_RELEASES
 from chipshock.data.paper import PAPER_SHOCKS
+from chipshock.errors import UserError
 from chipshock.measures.vocabulary import GEO_PROXIES, OUTCOMES, PERIODS, UNITS
 from chipshock.params import Param, ParamSpec
 
@@ -53,6 +54,16 @@ def _check_holidays(values: dict[str, Any]) -> str | None:
         return ("holiday-week controls need a weekly panel: with period=month set "
                 "-p holiday_controls false")
     return None
+
+
+class NoEstimableShock(UserError):
+    """No shock has enough repositories and commits under these parameters (declared here, in the
+    light module the pipeline loads, so that a notebook raising it is recognised as a user error)."""
+
+    def __init__(self, ident: Any) -> None:
+        why = "; ".join(f"{shock}: {reason}" for shock, reason in ident["why not"].items())
+        super().__init__(f"no shock can be estimated with these parameters ({why}); lower "
+                         "'min_repos' or 'min_pre_periods', widen 'window_weeks' or add 'repo_groups'")
 
 
 def extra_inputs(params_plain: dict[str, Any]) -> tuple[str, ...]:
