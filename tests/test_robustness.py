@@ -327,3 +327,24 @@ def test_robustness_executes_with_the_small_grid_and_is_reproducible(project: Pr
                 "curve_joint_p"):
         assert isinstance(first[key], float), key
     assert isinstance(first["verdict"], str) and first["verdict"].endswith(".")
+
+
+def test_control_and_proxy_words() -> None:
+    by = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.014], rb.SHARE_COLUMNS[1]: [0.306, 0.005]},
+                      index=["EU", "US"])
+    assert rb.control_words(by) == (
+        "Against Europe-offset commits, 0.0% of the specifications are positive and significant and 30.6% "
+        "negative and significant; against U.S. commits, 1.4% of the specifications are positive and "
+        "significant and 0.5% negative and significant.")
+    assert "clock" in rb.proxy_words(True) and "clock" not in rb.proxy_words(False)
+
+
+def test_placebo_verdict_needs_twenty_qualified_sets_for_a_five_percent_test() -> None:
+    assert "cannot test" in rb.placebo_verdict(_placebos([19, 0], [0.05, np.nan]))
+    assert "s0 stands out" in rb.placebo_verdict(_placebos([20, 0], [1 / 21, np.nan]))
+
+
+def test_both_curves_together_are_ranked_anew(small_curve: rb.Curve) -> None:
+    both = rb.headline(small_curve.table, with_clock=True)
+    assert len(both) == len(small_curve.table) and both["rank"].tolist() == list(range(1, len(both) + 1))
+    assert both["t"].is_monotonic_increasing

@@ -204,8 +204,25 @@ def _finish(curve: pd.DataFrame) -> pd.DataFrame:
 
 
 def headline(curve: pd.DataFrame, with_clock: bool = False) -> pd.DataFrame:
-    """The specifications of the headline shares: the time-zone curve (and the clock curve if asked)."""
-    return curve if with_clock else curve[curve["curve"] == "headline"]
+    """The specifications of the headline shares: the time-zone curve, or both curves ranked together."""
+    if not with_clock:
+        return curve[curve["curve"] == "headline"]
+    both = curve.sort_values(["t", *DIMENSIONS], kind="stable", na_position="first").reset_index(drop=True)
+    return both.assign(rank=np.arange(1, len(both) + 1))
+
+
+def proxy_words(with_clock: bool) -> str:
+    """Which proxies the headline specifications use."""
+    return ("the time-zone proxies and, because `clock_in_headline` is set, the paper's clock proxy"
+            if with_clock else "a time-zone proxy, every one of them")
+
+
+def control_words(by_control: pd.DataFrame) -> str:
+    """The shares significant either way against each comparison region, in words."""
+    parts = [f"against {dv.REGION_WORDS[str(v)]} commits, {r[SHARE_COLUMNS[0]]:.1%} of the specifications "
+             f"are positive and significant and {r[SHARE_COLUMNS[1]]:.1%} negative and significant"
+             for v, r in by_control.iterrows()]
+    return "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
 
 
 def summary(curve: pd.DataFrame) -> dict[str, float | int]:
@@ -310,7 +327,7 @@ def placebo_words(table: pd.DataFrame, asked: int) -> str:
     return "; ".join(parts)
 
 
-def placebo_verdict(table: pd.DataFrame, level: float = LEVEL, min_qualified: int = 19) -> str:
+def placebo_verdict(table: pd.DataFrame, level: float = LEVEL, min_qualified: int = 20) -> str:
     """What the matched placebos can say: nothing without enough qualified draws, else which stand out."""
     usable = table[table["qualified"] >= min_qualified]
     if usable.empty:
@@ -419,12 +436,12 @@ def loo_notes(table: pd.DataFrame, full: dict[str, Any], level: float = LEVEL) -
 
 def verdict(summary_: dict[str, Any], joint_p: dict[str, float], full: dict[str, Any],
             clock: dict[str, Any] | None, by_control: pd.DataFrame | None = None,
-            level: float = LEVEL) -> str:
+            proxies: str = "time-zone", level: float = LEVEL) -> str:
     """One sentence a policy reader can quote, with its caveats: does the developers chapter's result
     (no China-specific rise, or whatever the data say) survive the curve?"""
     pos, neg = joint_p["p_share_pos"] < level, joint_p["p_share_neg"] < level
     n = summary_["n_estimated"]
-    shares = (f"{summary_['share_pos_sig']:.0%} of {n:,d} time-zone specifications show a significant rise "
+    shares = (f"{summary_['share_pos_sig']:.0%} of {n:,d} {proxies} specifications show a significant rise "
               f"and {summary_['share_neg_sig']:.0%} a significant fall")
     if pos and not neg:
         head = ("The data support a rise in China-linked developers' commits relative to the comparison "
@@ -555,6 +572,7 @@ def _indicator(data: pd.DataFrame, dims: list[str], bins: int, width: int) -> al
 
 
 def _param(dim: str, options: list[str], value: str) -> alt.Parameter:
+    value = value if value in options else options[0]
     return alt.param(name=_pick(dim), value=value,
                      bind=alt.binding_select(options=options, name=f"{CHOICE_WORDS[dim]} "))
 
