@@ -348,3 +348,9 @@ def test_both_curves_together_are_ranked_anew(small_curve: rb.Curve) -> None:
     both = rb.headline(small_curve.table, with_clock=True)
     assert len(both) == len(small_curve.table) and both["rank"].tolist() == list(range(1, len(both) + 1))
     assert both["t"].is_monotonic_increasing
+
+
+def test_too_much_required_history_is_a_clear_error(data: dict) -> None:
+    wide, _, q = rb.default_setup(data["commits"], data["repos"], data["releases"], 104)
+    with pytest.raises(UserError, match="min_pre_weeks"):
+        rb.full_estimate(E.subset(wide, set(wide.repos[:3])), q)

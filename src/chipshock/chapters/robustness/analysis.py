@@ -363,7 +363,12 @@ def _default_estimate(wide: E.Wide, q: dict[str, Any], shocks: list[pd.Timestamp
 
 def full_estimate(wide: E.Wide, q: dict[str, Any]) -> dict[str, Any]:
     """The developers chapter's headline estimate at its defaults."""
-    return _default_estimate(wide, q)
+    out = _default_estimate(wide, q)
+    if not out["shocks_used"]:
+        raise UserError(f"no shock of the developers chapter's default run is estimable when a repository "
+                        f"needs {q['min_pre_periods']} periods of history: lower 'min_pre_weeks' "
+                        "(-p min_pre_weeks 8)")
+    return out
 
 
 def leave_out(wide: E.Wide, repos: pd.DataFrame, q: dict[str, Any]) -> pd.DataFrame:
