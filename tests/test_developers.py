@@ -421,3 +421,9 @@ def test_clock_base_verdict_follows_the_ratio() -> None:
     assert "time of day" in dv.clock_base_verdict(0.7, 0.08)
     assert "far fewer" in dv.clock_base_verdict(0.02, 0.08)
     assert "of the order" in dv.clock_base_verdict(0.1, 0.08)
+
+
+def test_params_table_reads_yes_and_no() -> None:
+    table = pd.DataFrame({"parameter": ["a", "b"], "value": ["True", "x"], "default": ["no (False)", "yes"]})
+    out = dv.readable_params(table)
+    assert out["value"].tolist() == ["yes", "x"] and out["default"].tolist() == ["no (default: no)", "yes"]

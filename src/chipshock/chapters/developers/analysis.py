@@ -825,6 +825,20 @@ ESTIMATE_COLUMNS: dict[str, Any] = {
 }
 
 
+def readable_params(table: pd.DataFrame) -> pd.DataFrame:
+    """The parameters table with booleans as yes/no (the house rule for table cells)."""
+    words = {"True": "yes", "False": "no", "(True)": "(default: yes)", "(False)": "(default: no)"}
+
+    def word(v: Any) -> Any:
+        if not isinstance(v, str):
+            return v
+        for old, new in words.items():
+            v = new if v == old else v.replace(old, new) if old.startswith("(") else v
+        return v
+
+    return table.apply(lambda col: col.map(word))
+
+
 def show(frame: pd.DataFrame, key: str, columns: list[str] | None = None, index_label: str = "",
          notes: str | None = None) -> Table:
     """A result table through the book's formatter, with the chapter's column labels."""
