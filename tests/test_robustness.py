@@ -277,13 +277,13 @@ STATS = {"n_estimated": 100, "share_pos_sig": 0.01, "share_neg_sig": 0.15}
     (0.6, 0.6, "Across the defensible specifications the data show no change"),
 ])
 def test_verdict_is_right_for_every_joint_outcome(pos: float, neg: float, start: str) -> None:
-    by_control = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.02], rb.SHARE_COLUMNS[1]: [0.3, 0.01]},
-                              index=["EU", "US"])
+    by_control = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.02], rb.SHARE_COLUMNS[1]: [0.3, 0.01],
+                               "p_pos": [1.0, 0.5], "p_neg": [0.002, 0.9]}, index=["EU", "US"])
     text = rb.verdict(STATS, {"p_share_pos": pos, "p_share_neg": neg}, FULL,
                       {"share_pos_sig": 0.0, "share_neg_sig": 0.4}, by_control)
     assert text.startswith(start) and text.endswith(".")
     assert "with 80% power it detects only changes of 50% or more" in text
-    assert "30% fall significantly against Europe-offset commits" in text
+    assert "30% fall significantly against Europe-offset commits (joint p = 1.000 and 0.002)" in text
     significant = rb.verdict(STATS, {"p_share_pos": pos, "p_share_neg": neg}, {**FULL, "p": 0.01}, None)
     assert "80% power" not in significant and "clock" not in significant
 
@@ -330,12 +330,13 @@ def test_robustness_executes_with_the_small_grid_and_is_reproducible(project: Pr
 
 
 def test_control_and_proxy_words() -> None:
-    by = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.014], rb.SHARE_COLUMNS[1]: [0.306, 0.005]},
-                      index=["EU", "US"])
+    by = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.014], rb.SHARE_COLUMNS[1]: [0.306, 0.005],
+                       "p_pos": [1.0, 0.6], "p_neg": [0.002, 0.8]}, index=["EU", "US"])
     assert rb.control_words(by) == (
         "Against Europe-offset commits, 0.0% of the specifications are positive and significant and 30.6% "
-        "negative and significant; against U.S. commits, 1.4% of the specifications are positive and "
-        "significant and 0.5% negative and significant.")
+        "negative and significant (joint p = 1.000 and 0.002); against U.S. commits, 1.4% of the "
+        "specifications are positive and significant and 0.5% negative and significant (joint p = 0.600 and "
+        "0.800).")
     assert "clock" in rb.proxy_words(True) and "clock" not in rb.proxy_words(False)
 
 
@@ -354,3 +355,11 @@ def test_too_much_required_history_is_a_clear_error(data: dict) -> None:
     wide, _, q = rb.default_setup(data["commits"], data["repos"], data["releases"], 104)
     with pytest.raises(UserError, match="min_pre_weeks"):
         rb.full_estimate(E.subset(wide, set(wide.repos[:3])), q)
+
+
+def test_by_comparison_tests_each_region_jointly(small_curve: rb.Curve) -> None:
+    head = small_curve.table[small_curve.table["curve"] == "headline"]
+    table = rb.by_comparison(small_curve, head)
+    assert list(table.index) == ["EU", "US"]
+    us = rb.joint_test(small_curve, head[head["control"] == "US"]).p_values()
+    assert table.loc["US", "p_neg"] == us["p_share_neg"]

@@ -132,17 +132,19 @@ def _spec_rows(wide: E.Wide, specs: pd.DataFrame, min_pre_weeks: int, joint: Joi
         n_shocks = len(used)
         for spec in group.to_dict("records"):
             design = E.Design(outcome, spec["estimator"], "CN", control, spec["holidays"] == "on")
-            res = E.estimate(wide, st, design) if st is not None else dict(E.NAN_RESULT)
+            prep = E.prepare(wide, st, design) if st is not None else None
+            res = E.estimate_prepared(prep, design) if prep is not None else dict(E.NAN_RESULT)
             rows.append({**spec, **res, "shocks": n_shocks})
-            if joint is not None and st is not None and spec["estimator"] != "ppml" and np.isfinite(res["t"]):
-                draws[spec["spec_id"]] = _swap_draws(wide, st, design, joint, res)
+            ols = spec["estimator"] != "ppml"
+            if joint is not None and prep is not None and ols and np.isfinite(res["t"]):
+                draws[spec["spec_id"]] = _swap_draws(wide, prep, design, joint, res)
     return rows, draws
 
 
-def _swap_draws(wide: E.Wide, st: E.Stack, design: E.Design, joint: JointSetup, res: dict[str, Any]
+def _swap_draws(wide: E.Wide, prep: E.Prepared, design: E.Design, joint: JointSetup, res: dict[str, Any]
                 ) -> np.ndarray:
     """Per draw: significant positive (+1), negative (-1) or neither, and the relative estimate."""
-    codes, m, q, n_rows = E.per_unit_terms(wide, st, design)
+    codes, m, q, n_rows = E.unit_terms(prep)
     idx = np.searchsorted(joint.repos, wide.repos[codes])
     coef, t = E.swap_draws(np.arange(len(codes)), m, q, n_rows, joint.signs[idx])
     crit = float(stats.t.ppf(1 - LEVEL / 2, len(codes) - 1))
@@ -220,8 +222,8 @@ def proxy_words(with_clock: bool) -> str:
 def control_words(by_control: pd.DataFrame) -> str:
     """The shares significant either way against each comparison region, in words."""
     parts = [f"against {dv.REGION_WORDS[str(v)]} commits, {r[SHARE_COLUMNS[0]]:.1%} of the specifications "
-             f"are positive and significant and {r[SHARE_COLUMNS[1]]:.1%} negative and significant"
-             for v, r in by_control.iterrows()]
+             f"are positive and significant and {r[SHARE_COLUMNS[1]]:.1%} negative and significant (joint "
+             f"p = {r['p_pos']:.3f} and {r['p_neg']:.3f})" for v, r in by_control.iterrows()]
     return "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
 
 
@@ -276,6 +278,14 @@ def joint_test(curve: Curve, which: pd.DataFrame) -> JointTest:
     return JointTest(len(ids), float(obs["positive_significant"].mean()),
                      float(obs["negative_significant"].mean()), float(obs["pct"].median()),
                      (sig > 0).mean(axis=0), (sig < 0).mean(axis=0), np.nanmedian(pct, axis=0))
+
+
+def by_comparison(curve: Curve, which: pd.DataFrame) -> pd.DataFrame:
+    """Per comparison region: the shares significant either way and the joint test's p-values."""
+    shares = share_by_choice(which, ["control"]).set_index("value")
+    joint = {c: joint_test(curve, which[which["control"] == c]).p_values() for c in shares.index}
+    return shares.assign(p_pos=[joint[c]["p_share_pos"] for c in shares.index],
+                         p_neg=[joint[c]["p_share_neg"] for c in shares.index])
 
 
 # ------------------------------------------------------------------------------- matched placebos
@@ -470,7 +480,8 @@ def verdict(summary_: dict[str, Any], joint_p: dict[str, float], full: dict[str,
         caveats.append(f"with 80% power it detects only changes of {full['mde_pct']:.0%} or more")
     if by_control is not None and len(by_control) > 1:
         parts = [f"{r[SHARE_COLUMNS[0]]:.0%} rise and {r[SHARE_COLUMNS[1]]:.0%} fall significantly against "
-                 f"{dv.REGION_WORDS[str(v)]} commits" for v, r in by_control.iterrows()]
+                 f"{dv.REGION_WORDS[str(v)]} commits (joint p = {r['p_pos']:.3f} and {r['p_neg']:.3f})"
+                 for v, r in by_control.iterrows()]
         caveats.append("by comparison region, " + " while ".join(parts))
     if clock is not None:
         caveats.append(f"with the paper's clock proxy {clock['share_pos_sig']:.0%} of specifications rise "

@@ -99,7 +99,8 @@ def _window_arrays(windows: pd.DataFrame, freq: str) -> tuple[np.ndarray, np.nda
     if windows.empty:
         empty = np.array([], dtype=int)
         return empty, empty, empty
-    ats = D.period_index(pd.Series(pd.to_datetime(windows["shock"]).to_numpy()), freq)
+    ats = windows["at"].to_numpy(int) if "at" in windows else \
+        D.period_index(pd.Series(pd.to_datetime(windows["shock"]).to_numpy()), freq)
     return ats, windows["lo"].to_numpy(int), windows["hi"].to_numpy(int)
 
 
@@ -277,7 +278,11 @@ NAN_RESULT = {"coef": np.nan, "se": np.nan, "t": np.nan, "p": np.nan, "ci_low": 
 def estimate(wide: Wide, st: Stack, d: Design) -> dict[str, Any]:
     """Coefficient of treated x post, CR1 inference, the estimate as a proportional change
     (`dv.relative`) with its interval and 80%-power MDE, repositories and observations."""
-    prep = prepare(wide, st, d)
+    return estimate_prepared(prepare(wide, st, d), d)
+
+
+def estimate_prepared(prep: Prepared, d: Design) -> dict[str, Any]:
+    """`estimate` on rows already prepared."""
     if len(np.unique(prep.unit)) < 2 or len(prep.y) < 3:
         return dict(NAN_RESULT)
     beta, vcov, clusters, n_obs = (_logit if d.estimator == "ppml" else _ols)(prep)
@@ -299,7 +304,11 @@ def estimate(wide: Wide, st: Stack, d: Design) -> dict[str, Any]:
 def per_unit_terms(wide: Wide, st: Stack, d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """For region swaps (OLS): repository codes, X_u'd_u (units x k) and X_u'X_u (units x k x k) on the
     demeaned differences, and the number of rows."""
-    prep = prepare(wide, st, d)
+    return unit_terms(prepare(wide, st, d))
+
+
+def unit_terms(prep: Prepared) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """`per_unit_terms` on rows already prepared."""
     xt = _demean(prep.x, prep.group, prep.n)
     yt = _demean(prep.y, prep.group, prep.n)
     codes, inv = np.unique(prep.unit, return_inverse=True)
@@ -329,9 +338,11 @@ def swap_draws(codes: np.ndarray, m: np.ndarray, q: np.ndarray, n_rows: int, sig
 
 @lru_cache(maxsize=256)
 def _shock_windows(shocks: tuple[pd.Timestamp, ...], window: int, rule: str, freq: str) -> pd.DataFrame:
-    return W.shock_windows(list(shocks), window, rule, freq)
+    out = W.shock_windows(list(shocks), window, rule, freq)
+    return out.assign(at=D.period_index(out["shock"], freq) if len(out) else [])
 
 
 def shock_windows(shocks: list[pd.Timestamp], window: int, rule: str, freq: str) -> pd.DataFrame:
-    """`windows.shock_windows` (cached: the curve asks for the same few many times)."""
+    """`windows.shock_windows` with each shock's period index `at` (cached: the curve asks for the
+    same few many times)."""
     return _shock_windows(tuple(shocks), window, rule, freq).copy()
