@@ -26,7 +26,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 PAGE = """<!doctype html><html><head><meta charset="utf-8"><script src="{js}"></script></head>
 <body><div id="vis"></div><pre id="out">pending</pre><script>
 const shown = () => Array.from(document.querySelectorAll('#vis svg text')).map(t => t.textContent)
-  .filter(s => s.startsWith('Estimate ')).join('|');
+  .filter(s => s.startsWith('Estimate ') || s.startsWith('p = ')).join(' | ');
 function choose(label, value) {{
   const box = Array.from(document.querySelectorAll('#vis .vega-bind'))
     .find(b => b.querySelector('.vega-bind-name').textContent.trim() === label);
@@ -48,7 +48,7 @@ vegaEmbed('#vis', {spec}, {{renderer: 'svg', actions: false}}).then(async (r) =>
 
 def expected(row: pd.Series, n: int) -> str:
     """The readout as the chart's expression writes it (d3 formats, ASCII minus)."""
-    return (f"Estimate {row['pct']:+.1%} (95% CI {row['pct_low']:+.1%} to {row['pct_high']:+.1%}), "
+    return (f"Estimate {row['pct']:+.1%} (95% CI {row['pct_low']:+.1%} to {row['pct_high']:+.1%}) | "
             f"p = {row['p']:.3f}, N = {int(row['repositories']):d} repositories; "
             f"rank {int(row['rank']):,d} of {n:,d}")
 

@@ -530,7 +530,7 @@ def _match(dims: list[str]) -> str:
 
 
 def curve_chart(curve: pd.DataFrame, dims: list[str], chosen: dict[str, Any] | None = None,
-                width: int = 510, explore: bool = True) -> alt.VConcatChart:
+                width: int = 400, explore: bool = True) -> alt.VConcatChart:
     """Sorted t statistics with the choices of each specification beneath (share of the specifications
     in each stretch of the curve that make it); with `explore`, one dropdown per choice that highlights
     the chosen specification and shows its estimate, interval, p-value and repositories."""
@@ -555,14 +555,15 @@ def curve_chart(curve: pd.DataFrame, dims: list[str], chosen: dict[str, Any] | N
     chosen_rows = base.transform_filter(_match(dims))
     ring = chosen_rows.mark_point(size=160, strokeWidth=2.5, color=PALETTE["black"], filled=False).encode(
         x="rank:Q", y="t:Q")
-    readout = chosen_rows.transform_calculate(text=(
-        "'Estimate ' + format(datum.pct, '+.1%') + ' (95% CI ' + format(datum.pct_low, '+.1%') + ' to ' + "
-        "format(datum.pct_high, '+.1%') + '), p = ' + format(datum.p, '.3f') + ', N = ' + "
-        "format(datum.repositories, 'd') + ' repositories; rank ' + format(datum.rank, ',d') + ' of "
-        f"{n:,d}'")).mark_text(align="left", fontSize=13, dx=0).encode(
-        x=alt.value(0), y=alt.value(10), text="text:N")
+    line1 = ("'Estimate ' + format(datum.pct, '+.1%') + ' (95% CI ' + format(datum.pct_low, '+.1%') + "
+             "' to ' + format(datum.pct_high, '+.1%') + ')'")
+    line2 = ("'p = ' + format(datum.p, '.3f') + ', N = ' + format(datum.repositories, 'd') + "
+             f"' repositories; rank ' + format(datum.rank, ',d') + ' of {n:,d}'")
+    readout = alt.layer(*[
+        chosen_rows.transform_calculate(text=expr).mark_text(align="left", fontSize=12).encode(
+            x=alt.value(0), y=alt.value(y), text="text:N") for expr, y in ((line1, 8), (line2, 26))])
     plot = alt.layer(*layers, ring).properties(width=width, height=220).add_params(*params)
-    return alt.vconcat(plot, readout.properties(width=width, height=20), panel)
+    return alt.vconcat(plot, readout.properties(width=width, height=34), panel)
 
 
 def _indicator(data: pd.DataFrame, dims: list[str], bins: int, width: int) -> alt.Chart:
@@ -580,7 +581,7 @@ def _indicator(data: pd.DataFrame, dims: list[str], bins: int, width: int) -> al
     return chart.mark_rect().encode(
         x=alt.X("stretch:O", title="specifications, sorted by t statistic",
                 axis=alt.Axis(labels=False, ticks=False)),
-        y=alt.Y("row:N", title=None, sort=rows),
+        y=alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=280, labelFontSize=10)),
         color=alt.Color("share:Q", title="share of the stretch", legend=alt.Legend(format=".0%"),
                         scale=alt.Scale(scheme="greys", domain=[0, 1])),
         tooltip=["row:N", alt.Tooltip("share:Q", format=".0%")],
