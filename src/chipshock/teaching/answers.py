@@ -7,8 +7,6 @@ who copy another's number fail, because the key depends on their own parameters.
 
 from __future__ import annotations
 
-import ast
-import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -68,23 +66,9 @@ def chapter_values(project: Project, chapter: Chapter, plain: Mapping[str, Any])
 
 def glued_scalars(notebook: Path) -> dict[str, Any]:
     """The numbers and words an executed notebook glued (tables and charts left out)."""
-    nb = json.loads(notebook.read_text(encoding="utf-8"))
-    out: dict[str, Any] = {}
-    for cell in nb.get("cells", []):
-        for output in cell.get("outputs", []):
-            meta = output.get("metadata", {}).get("scrapbook")
-            if not meta:
-                continue
-            data = {k.removeprefix(meta.get("mime_prefix", "")): v for k, v in output.get("data", {}).items()}
-            if set(data) != {"text/plain"}:
-                continue
-            try:
-                value = ast.literal_eval("".join(data["text/plain"]))
-            except (ValueError, SyntaxError):
-                continue
-            if isinstance(value, int | float | str) and not isinstance(value, bool):
-                out[meta["name"]] = value
-    return out
+    from chipshock.pipeline.changes import glued_values
+
+    return {k: v for k, (kind, v) in glued_values(notebook).items() if kind in ("number", "word")}
 
 
 def runs(chapter_id: str, my_params: Mapping[str, Any],
