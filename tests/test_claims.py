@@ -108,3 +108,10 @@ def test_a_verdict_must_be_one_of_the_five_words() -> None:
         C.Verdict("mostly true", "", "")
     assert set(C.SYMBOLS) == set(C.VERDICTS) == set(C.CSS_CLASS)
     assert not C.significant(math.nan)
+
+
+def test_claim3_evidence_reads_the_relative_effect_and_a_missing_placebo() -> None:
+    v = C.developers(1.2, 0.3, float("nan"), float("nan"), 40.0, 4, pct=11.0)
+    assert "+11% of the pre-shock mean" in v.evidence and "no placebo region" in v.evidence
+    assert v.word == C.NOT_SUPPORTED
+    assert C.developers(1.2, 0.01, float("nan"), float("nan"), 40.0, 4).word == C.PARTLY

@@ -154,14 +154,17 @@ def policy_after(share_before: float, share_after: float, intensity_before: floa
 
 
 def developers(coef: float, p: float, triple_coef: float, triple_p: float, mde_pct: float,
-               estimable: int) -> Verdict:
+               estimable: int, pct: float = float("nan")) -> Verdict:
     """Claim 3: China-linked commits rose relative to U.S. ones, and not only because of the U.S. side."""
     if estimable == 0 or math.isnan(coef):
         return Verdict(UNTESTABLE, "No shock can be estimated with these parameters.",
                        "Loosen the estimability rule or choose other shocks.")
-    evidence = (f"Pooled over the shocks, China-linked minus U.S. commits per repository-week changed by "
-                f"{coef:+.3g} ({_p(p)}); against Europe as a placebo region the triple difference is "
-                f"{triple_coef:+.3g} ({_p(triple_p)}).")
+    relative = "" if math.isnan(pct) else f", {pct:+.0f}% of the pre-shock mean"
+    placebo = ("no placebo region could be formed in this run" if math.isnan(triple_coef) else
+               f"against Europe as a placebo region the triple difference is {triple_coef:+.3g} "
+               f"({_p(triple_p)})")
+    evidence = (f"The headline China-linked minus U.S. difference-in-differences is {coef:+.3g} "
+                f"({_p(p)}{relative}); {placebo}.")
     caveat = ("Commits, not the paper's forks; region from the author's time-zone offset; the design "
               f"could detect changes of about {mde_pct:.0f}% of the pre-shock mean.")
     if coef > 0 and significant(p):

@@ -125,9 +125,11 @@ def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, f
 
 def write_generated_pages(project: Project) -> None:
     """Pages made from the book itself: figures and tables, and the reproducibility report."""
+    from chipshock.pipeline.findings import write_verdicts
     from chipshock.pipeline.provenance import write_figures_page
     from chipshock.pipeline.reproducibility import write_report
 
+    write_verdicts(project)
     write_figures_page(project)
     write_report(project)
     __import__("chipshock.pipeline.launch").pipeline.launch.add_boxes(project)  # "Run this chapter yourself"
