@@ -531,6 +531,13 @@ def test_shock_coverage_counts_origins_on_both_sides(owners) -> None:
         df.with_origin(pd.DataFrame({"repo": ["nobody-knows/x"]}), owners)
 
 
+def test_around_keeps_the_weeks_near_the_shocks() -> None:
+    weekly = pd.DataFrame({"week": pd.date_range("2022-01-03", periods=60, freq="W-MON"), "flow": 1.0})
+    got = df.around(weekly, [pd.Timestamp("2022-08-09"), pd.Timestamp("2022-10-07")], 4)
+    assert got["week"].min() >= pd.Timestamp("2022-07-12") and got["week"].max() < pd.Timestamp("2022-11-04")
+    assert len(got) == 16  # the Mondays from 2022-07-18 to 2022-10-31
+
+
 def test_compare_lists_measures_agreement_on_shared_days() -> None:
     first = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
                           "item": df.TOPIC, "repo": "a/x", "forks": [100, 110, 130, 130]})

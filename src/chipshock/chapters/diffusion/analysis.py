@@ -929,12 +929,19 @@ def weekly_stock_flows(flows: pd.DataFrame) -> pd.DataFrame:
     return f.groupby(["repo", "origin", week])["flow"].mean().rename("flow").reset_index()
 
 
+def around(weekly: pd.DataFrame, shocks: list[pd.Timestamp], window: int) -> pd.DataFrame:
+    """The weeks within `window` weeks of the first and the last of `shocks`."""
+    lo, hi = min(shocks) - pd.Timedelta(weeks=window), max(shocks) + pd.Timedelta(weeks=window)
+    return weekly[(weekly["week"] >= lo) & (weekly["week"] < hi)]
+
+
 def early_flows_chart(weekly: pd.DataFrame, shocks: list[dt.date], metric: str,
                       width: int = 610) -> alt.LayerChart:
-    """Weekly net flows of the repositories the second list observes around the 2022 shocks."""
+    """Weekly net flows of the repositories the second list observes around some shocks."""
     keys = [o for o in ORIGIN_COLOURS_ALL if o in set(weekly["origin"])]
-    lines = alt.Chart(weekly).mark_line(strokeWidth=1.5).encode(
-        x=alt.X("week:T", title=None), y=alt.Y("flow:Q", title=f"net new {metric} per day"),
+    lines = alt.Chart(weekly).mark_line(strokeWidth=1.5, point=True).encode(
+        x=alt.X("week:T", title=None, axis=alt.Axis(format="%Y-%m")),
+        y=alt.Y("flow:Q", title=f"net new {metric} per day"),
         color=alt.Color("origin:N", title="Owner origin", scale=_scale(ORIGIN_COLOURS_ALL, keys)),
         detail="repo:N",
         tooltip=["repo:N", alt.Tooltip("week:T", format="%Y-%m-%d"), alt.Tooltip("flow:Q", format=",.1f")])
