@@ -57,7 +57,7 @@ def page_text() -> str:
     ]
     for claim in C.CLAIMS:
         parts.append(claim_box(claim, "##"))
-        parts.append(f"Tested in {{ref}}`{claim.section}`.\n")
+        parts.append(f"Tested in {{ref}}`the {claim.chapter} chapter <{claim.section}>`.\n")
     return "\n".join(parts)
 
 
