@@ -267,25 +267,37 @@ def test_direction_and_compare_words() -> None:
 
 
 FULL = {"pct": 0.2, "pct_low": -0.1, "pct_high": 0.5, "p": 0.3, "mde_pct": 0.5}
-STATS = {"n_estimated": 100, "share_pos_sig": 0.01, "share_neg_sig": 0.15}
 
 
-@pytest.mark.parametrize(("pos", "neg", "start"), [
-    (0.01, 0.6, "The data support a rise"),
-    (0.6, 0.01, "The data point to a fall, not a rise"),
-    (0.01, 0.01, "The curve splits"),
-    (0.6, 0.6, "Across the defensible specifications the data show no change"),
+def _comparisons(us: tuple[float, float], eu: tuple[float, float] = (1.0, 0.002)) -> pd.DataFrame:
+    return pd.DataFrame({"specifications": [100, 100], rb.SHARE_COLUMNS[0]: [0.0, 0.02],
+                         rb.SHARE_COLUMNS[1]: [0.3, 0.01], "p_pos": [eu[0], us[0]], "p_neg": [eu[1], us[1]]},
+                        index=["EU", "US"])
+
+
+@pytest.mark.parametrize(("full_p", "full_pct", "us", "words"), [
+    (0.3, 0.2, (0.6, 0.6), ["no significant change", "survives", "no more often than chance gives"]),
+    (0.3, 0.2, (0.01, 0.6), ["no significant change", "does not survive", "rises more often"]),
+    (0.3, 0.2, (0.6, 0.01), ["does not survive", "falls more often"]),
+    (0.3, 0.2, (0.01, 0.01), ["does not survive", "both more often"]),
+    (0.01, 0.2, (0.01, 0.6), ["a significant rise in", "survives every", "rises more often"]),
+    (0.01, -0.2, (0.01, 0.6), ["a significant fall in", "does not survive", "rises more often"]),
+    (0.01, -0.2, (0.6, 0.01), ["a significant fall in", "survives every", "falls more often"]),
 ])
-def test_verdict_is_right_for_every_joint_outcome(pos: float, neg: float, start: str) -> None:
-    by_control = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.02], rb.SHARE_COLUMNS[1]: [0.3, 0.01],
-                               "p_pos": [1.0, 0.5], "p_neg": [0.002, 0.9]}, index=["EU", "US"])
-    text = rb.verdict(STATS, {"p_share_pos": pos, "p_share_neg": neg}, FULL,
-                      {"share_pos_sig": 0.0, "share_neg_sig": 0.4}, by_control)
-    assert text.startswith(start) and text.endswith(".")
-    assert "with 80% power it detects only changes of 50% or more" in text
-    assert "30% fall significantly against Europe-offset commits (joint p = 1.000 and 0.002)" in text
-    significant = rb.verdict(STATS, {"p_share_pos": pos, "p_share_neg": neg}, {**FULL, "p": 0.01}, None)
-    assert "80% power" not in significant and "clock" not in significant
+def test_verdict_is_right_for_every_case(full_p: float, full_pct: float, us: tuple, words: list[str]) -> None:
+    text = rb.verdict(_comparisons(us), {**FULL, "p": full_p, "pct": full_pct},
+                      {"share_pos_sig": 0.0, "share_neg_sig": 0.4})
+    for w in words:
+        assert w in text, (w, text)
+    assert text.startswith("The developers chapter's result") and text.endswith(".")
+    assert "against Europe-offset commits the curve shows a fall (0% rise and 30% fall" in text
+    assert ("detects only changes of 50% or more" in text) == (full_p >= 0.05)
+
+
+def test_curve_result_words() -> None:
+    assert [rb.curve_result(a, b) for a, b in ((0.01, 0.5), (0.5, 0.01), (0.5, 0.5), (0.01, 0.01))] == \
+        ["a rise", "a fall", "no change", "mixed"]
+    assert rb.verdict(_comparisons((0.6, 0.6)).loc[["EU"]], FULL, None).count("against Europe-offset") == 1
 
 
 # ----------------------------------------------------------------------------------- explorer
