@@ -427,3 +427,17 @@ def test_params_table_reads_yes_and_no() -> None:
     table = pd.DataFrame({"parameter": ["a", "b"], "value": ["True", "x"], "default": ["no (False)", "yes"]})
     out = dv.readable_params(table)
     assert out["value"].tolist() == ["yes", "x"] and out["default"].tolist() == ["no (default: no)", "yes"]
+
+
+def test_placebo_sentences_with_and_without_a_placebo_region() -> None:
+    p = sim_params()
+    s = dv.settings(p)
+    panel = sim_panel({"US": -2.0}, noise=0.5, seed=8)
+    pairs = dv.placebo_pairs(panel, s, p, [SHOCK], "ols_level")
+    triple = dv.triple_difference(panel, s, p, [SHOCK], "ols_level")
+    text = dv.placebo_sentence(pairs, triple)
+    assert f"CN−US is {pairs.loc['CN-US', 'coef']:.3f}" in text and f"is {triple.coef:.3f}" in text
+    assert "not available" in dv.placebo_sentence(None, None) and "nan" not in dv.placebo_sentence(None, None)
+    across = dv.placebo_across(panel, s, p, [SHOCK], {"ols_level": (pairs, triple)})
+    assert dv.scales_sentence(across).startswith("Europe-offset commits gain on U.S. ones under 3 of the 3")
+    assert "nothing to compare" in dv.scales_sentence(None)

@@ -406,6 +406,31 @@ def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple:
     return {"side_code": code, "side_text": text}
 
 
+def placebo_sentence(pairs: pd.DataFrame | None, triple: regions.Contrast | None) -> str:
+    """The placebo comparisons in one sentence, or why there are none."""
+    if pairs is None or triple is None:
+        return ("In this run the placebo region is not available: the clock rule has no Europe, so the "
+                "comparisons below cannot be formed")
+    cn, eu, ce = (pairs.loc[k] for k in ("CN-US", "EU-US", "CN-EU"))
+    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {cn['coef']:.3f} "
+            f"(p = {cn['p']:.3f}), EU−US is {eu['coef']:.3f} (p = {eu['p']:.3f}, {eu['pct']:.1%} of Europe's "
+            f"pre-shock mean) and CN−EU is {ce['coef']:.3f} (p = {ce['p']:.3f}). The triple difference, from "
+            f"one regression on the three regions with repository-clustered errors, is {triple.coef:.3f} "
+            f"(standard error {triple.se:.3f}, 95% interval {triple.ci_low:.3f} to {triple.ci_high:.3f}, "
+            f"p = {triple.p:.3f})")
+
+
+def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:
+    """How the placebo comparison reads under the three estimators, in words."""
+    if across is None:
+        return "Without a placebo region there is nothing to compare across estimators"
+    eu_gain = int((across.filter(like=": change").loc["EU-US"] > 0).sum())
+    triple_sig = int((across.filter(like=": p").loc["(CN-US)-(EU-US)"] < level).sum())
+    n = across.filter(like=": p").shape[1]
+    return (f"Europe-offset commits gain on U.S. ones under {eu_gain} of the {n} estimators, and the "
+            f"triple difference is significant under {triple_sig} of them")
+
+
 # ---------------------------------------------------------------------- each region's own change
 
 
