@@ -217,6 +217,9 @@ def test_matched_placebos_follow_the_rule_and_the_seed(data: dict) -> None:
     for res in results.values():
         ok = res.draws[res.draws["qualified"]]
         assert len(ok) == res.qualified and (ok["reason"] == "").all()
+    spec = rb.placebo_chart(results).to_dict()
+    shown = [row["shown"] for rows in spec["datasets"].values() for row in rows]
+    assert shown and max(abs(v) for v in shown) <= rb.T_EDGE
 
 
 # --------------------------------------------------------------------------------- leave-outs

@@ -602,25 +602,31 @@ def _param(dim: str, options: list[str], value: str) -> alt.Parameter:
                      bind=alt.binding_select(options=options, name=f"{CHOICE_WORDS[dim]} "))
 
 
+T_EDGE = 6.0  # placebo t statistics beyond this are drawn at the edge
+
+
 def placebo_chart(results: dict[str, R.RandomizationResult], width: int = 510) -> alt.Chart:
     """t statistics of every drawn placebo set, by set and by whether it qualified (or why not), with
-    the real set's t statistic marked."""
+    the real set's t statistic marked; values beyond +-T_EDGE are drawn at the edge."""
     parts = []
     for name, res in results.items():
         if res.draws is not None and len(res.draws):
             parts.append(res.draws.assign(set=name, why=res.draws["reason"].replace("", "qualified")))
     draws = pd.concat(parts, ignore_index=True)[["set", "first_shock", "t", "why"]]
+    draws["shown"] = draws["t"].clip(-T_EDGE, T_EDGE)
     real = pd.DataFrame({"set": list(results), "t": [r.t for r in results.values()]})
+    real["shown"] = real["t"].clip(-T_EDGE, T_EDGE)
     whys = ["qualified", "overlaps a real shock window", "eligible units outside the band", "not estimable"]
     colours = alt.Scale(domain=whys, range=[PALETTE["vermillion"], PALETTE["sky"], PALETTE["grey"],
                                              PALETTE["black"]])
     points = alt.Chart(draws).mark_tick(thickness=1.5, size=14).encode(
-        x=alt.X("t:Q", title="t statistic of the placebo estimate"), y=alt.Y("set:N", title=None),
+        x=alt.X("shown:Q", title="t statistic of the placebo estimate",
+                scale=alt.Scale(domain=[-T_EDGE, T_EDGE])), y=alt.Y("set:N", title=None),
         color=alt.Color("why:N", title="Placebo set", scale=colours),
         tooltip=["set:N", alt.Tooltip("first_shock:T", title="first placebo date"),
                  alt.Tooltip("t:Q", format=".2f"), "why:N"])
     marks = alt.Chart(real).mark_point(shape="diamond", size=120, filled=True, color=PALETTE["black"]).encode(
-        x="t:Q", y="set:N", tooltip=["set:N", alt.Tooltip("t:Q", format=".2f", title="real t")])
+        x="shown:Q", y="set:N", tooltip=["set:N", alt.Tooltip("t:Q", format=".2f", title="real t")])
     return alt.layer(points, marks).properties(width=width, height=28 * len(results))
 
 
