@@ -378,3 +378,10 @@ def test_by_comparison_tests_each_region_jointly(small_curve: rb.Curve) -> None:
     assert list(table.index) == ["EU", "US"]
     us = rb.joint_test(small_curve, head[head["control"] == "US"]).p_values()
     assert table.loc["US", "p_neg"] == us["p_share_neg"]
+
+
+def test_clock_share_of_negatives() -> None:
+    curve = pd.DataFrame({"curve": ["clock", "clock", "headline", "headline"],
+                          "negative_significant": [True, False, True, False]})
+    assert rb.clock_share_of_negatives(curve) == 0.5
+    assert np.isnan(rb.clock_share_of_negatives(curve.assign(negative_significant=False)))

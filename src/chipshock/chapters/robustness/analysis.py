@@ -213,6 +213,13 @@ def headline(curve: pd.DataFrame, with_clock: bool = False) -> pd.DataFrame:
     return both.assign(rank=np.arange(1, len(both) + 1))
 
 
+def clock_share_of_negatives(curve: pd.DataFrame) -> float:
+    """Of the significantly negative specifications of both curves together, the share that use the
+    clock proxy (NaN if none is significantly negative)."""
+    neg = curve[curve["negative_significant"]]
+    return float((neg["curve"] == "clock").mean()) if len(neg) else float("nan")
+
+
 def proxy_words(with_clock: bool) -> str:
     """Which proxies the headline specifications use."""
     return ("the time-zone proxies and, because `clock_in_headline` is set, the paper's clock proxy"
