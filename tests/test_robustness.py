@@ -283,9 +283,11 @@ def _comparisons(us: tuple[float, float], eu: tuple[float, float] = (1.0, 0.002)
     (0.3, 0.2, (0.01, 0.6), ["no significant change", "does not survive", "rises more often"]),
     (0.3, 0.2, (0.6, 0.01), ["does not survive", "falls more often"]),
     (0.3, 0.2, (0.01, 0.01), ["does not survive", "both more often"]),
-    (0.01, 0.2, (0.01, 0.6), ["a significant rise in", "survives every", "rises more often"]),
+    (0.01, 0.2, (0.01, 0.6), ["a significant rise in", "survives the specification curve",
+                              "rises more often"]),
     (0.01, -0.2, (0.01, 0.6), ["a significant fall in", "does not survive", "rises more often"]),
-    (0.01, -0.2, (0.6, 0.01), ["a significant fall in", "survives every", "falls more often"]),
+    (0.01, -0.2, (0.6, 0.01), ["a significant fall in", "survives the specification curve",
+                               "falls more often"]),
 ])
 def test_verdict_is_right_for_every_case(full_p: float, full_pct: float, us: tuple, words: list[str]) -> None:
     text = rb.verdict(_comparisons(us), {**FULL, "p": full_p, "pct": full_pct},

@@ -482,8 +482,8 @@ def verdict(comparisons: pd.DataFrame, full: dict[str, Any], clock: dict[str, An
     head = (f"The developers chapter's result, {own_words} in China-linked developers' commits relative to "
             f"{word} ones after the export controls ({full['pct']:+.1%}, 95% interval "
             f"{full['pct_low']:+.1%} to {full['pct_high']:+.1%}), "
-            f"{'survives' if result == own else 'does not survive'} every defensible "
-            f"specification: against {word} commits {row[SHARE_COLUMNS[0]]:.0%} of "
+            f"{'survives' if result == own else 'does not survive'} the specification "
+            f"curve: against {word} commits {row[SHARE_COLUMNS[0]]:.0%} of "
             f"{int(row['specifications']):,d} specifications show a significant rise and "
             f"{row[SHARE_COLUMNS[1]]:.0%} a significant fall, {CHANCE_WORDS[result]} (joint p = "
             f"{row['p_pos']:.3f} for rises, {row['p_neg']:.3f} for falls)")
