@@ -387,3 +387,9 @@ def test_clock_share_of_negatives() -> None:
                           "negative_significant": [True, False, True, False]})
     assert rb.clock_share_of_negatives(curve) == 0.5
     assert np.isnan(rb.clock_share_of_negatives(curve.assign(negative_significant=False)))
+
+
+def test_window_periods_are_the_developers_chapters() -> None:
+    assert rb.window_periods(26, "week") == 26
+    p = {**dvp.PARAMS.defaults(), "window_weeks": 26, "period": "month", "holiday_controls": False}
+    assert rb.window_periods(26, "month") == dv.settings(p).window == 6

@@ -8,6 +8,7 @@ import itertools
 import math
 import multiprocessing
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -34,6 +35,13 @@ LEVEL = dv.LEVEL
 
 
 # ------------------------------------------------------------------------------------------ grid
+
+
+@lru_cache(maxsize=64)
+def window_periods(weeks: int, period: str) -> int:
+    """The developers chapter's window in periods for a window of `weeks` weeks either side."""
+    q = {**DEVELOPERS_PARAMS.defaults(), "window_weeks": weeks, "period": period, "holiday_controls": False}
+    return dv.settings(q).window
 
 
 def min_pre_periods(weeks: int, period: str) -> int:
@@ -122,7 +130,7 @@ def _spec_rows(wide: E.Wide, specs: pd.DataFrame, min_pre_weeks: int, joint: Joi
                                     sort=True):
         window_weeks, shock_set, rule, control, outcome = key
         period = group["period"].iloc[0]
-        window = window_weeks if freq == "W" else max(1, round(window_weeks / 4.345))
+        window = window_periods(int(window_weeks), period)
         min_pre = min_pre_periods(min_pre_weeks, period)
         windows = E.shock_windows([pd.Timestamp(s) for s in SHOCK_SETS[shock_set]], window, rule, freq)
         ident = E.identification(wide, windows, "CN", control, outcome, min_pre,
