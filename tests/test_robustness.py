@@ -218,6 +218,9 @@ def test_matched_placebos_follow_the_rule_and_the_seed(data: dict) -> None:
     for res in results.values():
         ok = res.draws[res.draws["qualified"]]
         assert len(ok) == res.qualified and (ok["reason"] == "").all()
+    spec = rb.placebo_chart(results).to_dict()
+    shown = [row["shown"] for rows in spec["datasets"].values() for row in rows]
+    assert shown and max(abs(v) for v in shown) <= rb.T_EDGE
 
 
 # --------------------------------------------------------------------------------- leave-outs
@@ -268,25 +271,39 @@ def test_direction_and_compare_words() -> None:
 
 
 FULL = {"pct": 0.2, "pct_low": -0.1, "pct_high": 0.5, "p": 0.3, "mde_pct": 0.5}
-STATS = {"n_estimated": 100, "share_pos_sig": 0.01, "share_neg_sig": 0.15}
 
 
-@pytest.mark.parametrize(("pos", "neg", "start"), [
-    (0.01, 0.6, "The data support a rise"),
-    (0.6, 0.01, "The data point to a fall, not a rise"),
-    (0.01, 0.01, "The curve splits"),
-    (0.6, 0.6, "Across the defensible specifications the data show no change"),
+def _comparisons(us: tuple[float, float], eu: tuple[float, float] = (1.0, 0.002)) -> pd.DataFrame:
+    return pd.DataFrame({"specifications": [100, 100], rb.SHARE_COLUMNS[0]: [0.0, 0.02],
+                         rb.SHARE_COLUMNS[1]: [0.3, 0.01], "p_pos": [eu[0], us[0]], "p_neg": [eu[1], us[1]]},
+                        index=["EU", "US"])
+
+
+@pytest.mark.parametrize(("full_p", "full_pct", "us", "words"), [
+    (0.3, 0.2, (0.6, 0.6), ["no significant change", "survives", "no more often than chance gives"]),
+    (0.3, 0.2, (0.01, 0.6), ["no significant change", "does not survive", "rises more often"]),
+    (0.3, 0.2, (0.6, 0.01), ["does not survive", "falls more often"]),
+    (0.3, 0.2, (0.01, 0.01), ["does not survive", "both more often"]),
+    (0.01, 0.2, (0.01, 0.6), ["a significant rise in", "survives the specification curve",
+                              "rises more often"]),
+    (0.01, -0.2, (0.01, 0.6), ["a significant fall in", "does not survive", "rises more often"]),
+    (0.01, -0.2, (0.6, 0.01), ["a significant fall in", "survives the specification curve",
+                               "falls more often"]),
 ])
-def test_verdict_is_right_for_every_joint_outcome(pos: float, neg: float, start: str) -> None:
-    by_control = pd.DataFrame({rb.SHARE_COLUMNS[0]: [0.0, 0.02], rb.SHARE_COLUMNS[1]: [0.3, 0.01],
-                               "p_pos": [1.0, 0.5], "p_neg": [0.002, 0.9]}, index=["EU", "US"])
-    text = rb.verdict(STATS, {"p_share_pos": pos, "p_share_neg": neg}, FULL,
-                      {"share_pos_sig": 0.0, "share_neg_sig": 0.4}, by_control)
-    assert text.startswith(start) and text.endswith(".")
-    assert "with 80% power it detects only changes of 50% or more" in text
-    assert "30% fall significantly against Europe-offset commits (joint p = 1.000 and 0.002)" in text
-    significant = rb.verdict(STATS, {"p_share_pos": pos, "p_share_neg": neg}, {**FULL, "p": 0.01}, None)
-    assert "80% power" not in significant and "clock" not in significant
+def test_verdict_is_right_for_every_case(full_p: float, full_pct: float, us: tuple, words: list[str]) -> None:
+    text = rb.verdict(_comparisons(us), {**FULL, "p": full_p, "pct": full_pct},
+                      {"share_pos_sig": 0.0, "share_neg_sig": 0.4})
+    for w in words:
+        assert w in text, (w, text)
+    assert text.startswith("The developers chapter's result") and text.endswith(".")
+    assert "against Europe-offset commits the curve shows a fall (0% rise and 30% fall" in text
+    assert ("detects only changes of 50% or more" in text) == (full_p >= 0.05)
+
+
+def test_curve_result_words() -> None:
+    assert [rb.curve_result(a, b) for a, b in ((0.01, 0.5), (0.5, 0.01), (0.5, 0.5), (0.01, 0.01))] == \
+        ["a rise", "a fall", "no change", "mixed"]
+    assert rb.verdict(_comparisons((0.6, 0.6)).loc[["EU"]], FULL, None).count("against Europe-offset") == 1
 
 
 # ----------------------------------------------------------------------------------- explorer
@@ -385,3 +402,16 @@ def test_by_comparison_tests_each_region_jointly(small_curve: rb.Curve) -> None:
     assert list(table.index) == ["EU", "US"]
     us = rb.joint_test(small_curve, head[head["control"] == "US"]).p_values()
     assert table.loc["US", "p_neg"] == us["p_share_neg"]
+
+
+def test_clock_share_of_negatives() -> None:
+    curve = pd.DataFrame({"curve": ["clock", "clock", "headline", "headline"],
+                          "negative_significant": [True, False, True, False]})
+    assert rb.clock_share_of_negatives(curve) == 0.5
+    assert np.isnan(rb.clock_share_of_negatives(curve.assign(negative_significant=False)))
+
+
+def test_window_periods_are_the_developers_chapters() -> None:
+    assert rb.window_periods(26, "week") == 26
+    p = {**dvp.PARAMS.defaults(), "window_weeks": 26, "period": "month", "holiday_controls": False}
+    assert rb.window_periods(26, "month") == dv.settings(p).window == 6

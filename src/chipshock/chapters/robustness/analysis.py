@@ -8,6 +8,7 @@ import itertools
 import math
 import multiprocessing
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import altair as alt
@@ -34,6 +35,13 @@ LEVEL = dv.LEVEL
 
 
 # ------------------------------------------------------------------------------------------ grid
+
+
+@lru_cache(maxsize=64)
+def window_periods(weeks: int, period: str) -> int:
+    """The developers chapter's window in periods for a window of `weeks` weeks either side."""
+    q = {**DEVELOPERS_PARAMS.defaults(), "window_weeks": weeks, "period": period, "holiday_controls": False}
+    return dv.settings(q).window
 
 
 def min_pre_periods(weeks: int, period: str) -> int:
@@ -122,7 +130,7 @@ def _spec_rows(wide: E.Wide, specs: pd.DataFrame, min_pre_weeks: int, joint: Joi
                                     sort=True):
         window_weeks, shock_set, rule, control, outcome = key
         period = group["period"].iloc[0]
-        window = window_weeks if freq == "W" else max(1, round(window_weeks / 4.345))
+        window = window_periods(int(window_weeks), period)
         min_pre = min_pre_periods(min_pre_weeks, period)
         windows = E.shock_windows([pd.Timestamp(s) for s in SHOCK_SETS[shock_set]], window, rule, freq)
         ident = E.identification(wide, windows, "CN", control, outcome, min_pre,
@@ -211,6 +219,13 @@ def headline(curve: pd.DataFrame, with_clock: bool = False) -> pd.DataFrame:
         return curve[curve["curve"] == "headline"]
     both = curve.sort_values(["t", *DIMENSIONS], kind="stable", na_position="first").reset_index(drop=True)
     return both.assign(rank=np.arange(1, len(both) + 1))
+
+
+def clock_share_of_negatives(curve: pd.DataFrame) -> float:
+    """Of the significantly negative specifications of both curves together, the share that use the
+    clock proxy (NaN if none is significantly negative)."""
+    neg = curve[curve["negative_significant"]]
+    return float((neg["curve"] == "clock").mean()) if len(neg) else float("nan")
 
 
 def proxy_words(with_clock: bool) -> str:
@@ -449,44 +464,52 @@ def loo_notes(table: pd.DataFrame, full: dict[str, Any], level: float = LEVEL) -
 # -------------------------------------------------------------------------------------- verdict
 
 
-def verdict(summary_: dict[str, Any], joint_p: dict[str, float], full: dict[str, Any],
-            clock: dict[str, Any] | None, by_control: pd.DataFrame | None = None,
-            proxies: str = "time-zone", level: float = LEVEL) -> str:
-    """One sentence a policy reader can quote, with its caveats: does the developers chapter's result
-    (no China-specific rise, or whatever the data say) survive the curve?"""
-    pos, neg = joint_p["p_share_pos"] < level, joint_p["p_share_neg"] < level
-    n = summary_["n_estimated"]
-    shares = (f"{summary_['share_pos_sig']:.0%} of {n:,d} {proxies} specifications show a significant rise "
-              f"and {summary_['share_neg_sig']:.0%} a significant fall")
-    if pos and not neg:
-        head = ("The data support a rise in China-linked developers' commits relative to the comparison "
-                f"regions after the export controls: {shares}, more rises than chance gives (joint p = "
-                f"{joint_p['p_share_pos']:.3f})")
-    elif neg and not pos:
-        head = ("The data point to a fall, not a rise, in China-linked developers' commits relative to the "
-                f"comparison regions after the export controls: {shares}, more falls than chance gives "
-                f"(joint p = {joint_p['p_share_neg']:.3f})")
-    elif pos and neg:
-        head = (f"The curve splits: {shares}, both more than chance gives, so the direction depends on the "
-                "choices")
-    else:
-        head = ("Across the defensible specifications the data show no change in China-linked developers' "
-                f"commits relative to the comparison regions after the export controls: {shares}, no more "
-                f"than chance gives (joint p = {joint_p['p_share_pos']:.3f} for rises, "
-                f"{joint_p['p_share_neg']:.3f} for falls)")
-    caveats = [f"the developers chapter's own estimate is {full['pct']:+.1%} with a 95% interval of "
-               f"{full['pct_low']:+.1%} to {full['pct_high']:+.1%}"]
-    if not _sig(full["p"]):
-        caveats.append(f"with 80% power it detects only changes of {full['mde_pct']:.0%} or more")
-    if by_control is not None and len(by_control) > 1:
-        parts = [f"{r[SHARE_COLUMNS[0]]:.0%} rise and {r[SHARE_COLUMNS[1]]:.0%} fall significantly against "
-                 f"{dv.REGION_WORDS[str(v)]} commits (joint p = {r['p_pos']:.3f} and {r['p_neg']:.3f})"
-                 for v, r in by_control.iterrows()]
-        caveats.append("by comparison region, " + " while ".join(parts))
+def curve_result(p_pos: float, p_neg: float, level: float = LEVEL) -> str:
+    """What a curve's joint test says: 'a rise', 'a fall', 'no change' or 'mixed'."""
+    pos, neg = p_pos < level, p_neg < level
+    return "mixed" if pos and neg else "a rise" if pos else "a fall" if neg else "no change"
+
+
+CHANCE_WORDS = {"no change": "no more often than chance gives",
+                "a rise": "rises more often than chance gives",
+                "a fall": "falls more often than chance gives",
+                "mixed": "both more often than chance gives"}
+
+
+def verdict(comparisons: pd.DataFrame, full: dict[str, Any], clock: dict[str, Any] | None,
+            primary: str = "US", level: float = LEVEL) -> str:
+    """One sentence a policy reader can quote: does the developers chapter's result (its default
+    estimate against `primary`, the U.S.) survive the curve's joint test against that region, with
+    the other comparison regions, the design's power and the clock proxy as caveats."""
+    own = direction(full["pct"]) if _sig(full["p"], level) else "no change"
+    own_words = (f"a significant {own.removeprefix('a ')}" if own != "no change" else "no significant change")
+    primary = primary if primary in comparisons.index else str(comparisons.index[0])
+    row = comparisons.loc[primary]
+    result = curve_result(row["p_pos"], row["p_neg"], level)
+    word = dv.REGION_WORDS[primary]
+    head = (f"The developers chapter's result, {own_words} in China-linked developers' commits relative to "
+            f"{word} ones after the export controls ({full['pct']:+.1%}, 95% interval "
+            f"{full['pct_low']:+.1%} to {full['pct_high']:+.1%}), "
+            f"{'survives' if result == own else 'does not survive'} the specification "
+            f"curve: against {word} commits {row[SHARE_COLUMNS[0]]:.0%} of "
+            f"{int(row['specifications']):,d} specifications show a significant rise and "
+            f"{row[SHARE_COLUMNS[1]]:.0%} a significant fall, {CHANCE_WORDS[result]} (joint p = "
+            f"{row['p_pos']:.3f} for rises, {row['p_neg']:.3f} for falls)")
+    caveats = []
+    for region, r in comparisons.drop(index=primary).iterrows():
+        other = curve_result(r["p_pos"], r["p_neg"], level)
+        shown = other if other != "mixed" else "mixed results"
+        caveats.append(f"against {dv.REGION_WORDS[str(region)]} commits the curve shows "
+                       f"{shown} ({r[SHARE_COLUMNS[0]]:.0%} rise and "
+                       f"{r[SHARE_COLUMNS[1]]:.0%} fall significantly; joint p = {r['p_pos']:.3f} and "
+                       f"{r['p_neg']:.3f})")
+    if not _sig(full["p"], level):
+        caveats.append("with 80% power the default design detects only changes of "
+                       f"{full['mde_pct']:.0%} or more")
     if clock is not None:
         caveats.append(f"with the paper's clock proxy {clock['share_pos_sig']:.0%} of specifications rise "
                        f"significantly and {clock['share_neg_sig']:.0%} fall")
-    return f"{head}; {'; '.join(caveats)}."
+    return head + ("; but " + "; ".join(caveats) if caveats else "") + "."
 
 
 # --------------------------------------------------------------------------------------- charts
@@ -594,25 +617,31 @@ def _param(dim: str, options: list[str], value: str) -> alt.Parameter:
                      bind=alt.binding_select(options=options, name=f"{CHOICE_WORDS[dim]} "))
 
 
+T_EDGE = 6.0  # placebo t statistics beyond this are drawn at the edge
+
+
 def placebo_chart(results: dict[str, R.RandomizationResult], width: int = 510) -> alt.Chart:
     """t statistics of every drawn placebo set, by set and by whether it qualified (or why not), with
-    the real set's t statistic marked."""
+    the real set's t statistic marked; values beyond +-T_EDGE are drawn at the edge."""
     parts = []
     for name, res in results.items():
         if res.draws is not None and len(res.draws):
             parts.append(res.draws.assign(set=name, why=res.draws["reason"].replace("", "qualified")))
     draws = pd.concat(parts, ignore_index=True)[["set", "first_shock", "t", "why"]]
+    draws["shown"] = draws["t"].clip(-T_EDGE, T_EDGE)
     real = pd.DataFrame({"set": list(results), "t": [r.t for r in results.values()]})
+    real["shown"] = real["t"].clip(-T_EDGE, T_EDGE)
     whys = ["qualified", "overlaps a real shock window", "eligible units outside the band", "not estimable"]
     colours = alt.Scale(domain=whys, range=[PALETTE["vermillion"], PALETTE["sky"], PALETTE["grey"],
                                              PALETTE["black"]])
     points = alt.Chart(draws).mark_tick(thickness=1.5, size=14).encode(
-        x=alt.X("t:Q", title="t statistic of the placebo estimate"), y=alt.Y("set:N", title=None),
+        x=alt.X("shown:Q", title="t statistic of the placebo estimate",
+                scale=alt.Scale(domain=[-T_EDGE, T_EDGE])), y=alt.Y("set:N", title=None),
         color=alt.Color("why:N", title="Placebo set", scale=colours),
         tooltip=["set:N", alt.Tooltip("first_shock:T", title="first placebo date"),
                  alt.Tooltip("t:Q", format=".2f"), "why:N"])
     marks = alt.Chart(real).mark_point(shape="diamond", size=120, filled=True, color=PALETTE["black"]).encode(
-        x="t:Q", y="set:N", tooltip=["set:N", alt.Tooltip("t:Q", format=".2f", title="real t")])
+        x="shown:Q", y="set:N", tooltip=["set:N", alt.Tooltip("t:Q", format=".2f", title="real t")])
     return alt.layer(points, marks).properties(width=width, height=28 * len(results))
 
 
