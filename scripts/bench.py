@@ -37,11 +37,13 @@ def clean_build() -> float:
     return timed([CHIPSHOCK, "build"])
 
 
-def chapter_rerun(i: int) -> float:
-    out = ROOT / "variants" / f"bench-{i}"
+def chapter_rerun(i: int, chapter: str = "background") -> float:
+    """`chipshock run CHAPTER` with a parameter no earlier run used (so it executes and builds)."""
+    out = ROOT / "variants" / f"bench-{chapter}-{i}"
     shutil.rmtree(out, ignore_errors=True)
-    seconds = timed([CHIPSHOCK, "run", "background", "-p", "start_date", f"2016-01-{i + 2:02d}",
-                     "--out", str(out)])
+    change = {"background": ["start_date", f"2016-01-{i + 2:02d}"],
+              "developers": ["window_weeks", str(20 + i)]}[chapter]
+    seconds = timed([CHIPSHOCK, "run", chapter, "-p", *change, "--out", str(out)])
     shutil.rmtree(out, ignore_errors=True)
     return seconds
 
@@ -68,6 +70,8 @@ def main() -> None:
         ("clean `make book` (after install)", [clean_build() for _ in range(RUNS)]),
         ("no-op `make book`", [timed([CHIPSHOCK, "build"]) for _ in range(RUNS)]),
         ("`chipshock run background` (changed parameter)", [chapter_rerun(i) for i in range(RUNS)]),
+        ("`chipshock run developers` (changed parameter)",
+         [chapter_rerun(i, "developers") for i in range(RUNS)]),
     ]
     if (ROOT / "data" / "raw").is_dir():
         try:

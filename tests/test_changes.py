@@ -105,3 +105,12 @@ def test_terminal_summary_flags_words(tmp_path: Path) -> None:
     assert lines[1].strip().startswith("⚑ w: rose → fell") and "x: 1 → 2" in lines[2]
     assert changes.summary_lines(changes.compare(a, a)) == [
         "no glued word or number changed from the default run"]
+
+
+def test_changed_verdicts_come_before_every_other_change(tmp_path: Path) -> None:
+    a = notebook(tmp_path / "a.ipynb", {"a_word": "rose", "claim3_verdict": "not supported", "x": 1.0})
+    b = notebook(tmp_path / "b.ipynb", {"a_word": "fell", "claim3_verdict": "contradicted", "x": 9.0})
+    found = changes.compare(a, b)
+    assert [c.key for c in found] == ["claim3_verdict", "a_word", "x"]
+    text = changes.section(found, {"p": 1}, {"p": 2})
+    assert "1 verdict on the paper's claims changed" in text and "changed verdict ⚑" in text

@@ -230,3 +230,43 @@ def test_api_query_for_pregrant_uses_publication_fields():
     assert q["_and"][1] == {"_lte": {"publication_date": "2025-12-31"}}
     assert {"_text_any": {"publication_abstract": "deepseek"}} in q["_and"][2]["_or"]
     assert set(P.API_TERMS) == set(MODEL_FAMILIES)
+
+
+def test_detail_description_section_is_known_for_both_kinds():
+    granted = P.text_path("granted", "detail_desc", 2023)
+    pregrant = P.text_path("pregrant", "detail_desc", 2023)
+    assert granted == "detail-description-text/g_detail_desc_text_2023.tsv.zip"
+    assert pregrant == "pregrant_publications/pg_detail_desc_text_2023.tsv.zip"
+    assert P.SECTIONS["detail_desc"][1] == "description_text"
+
+
+ISTAT = REPO.parent / "shared" / "data" / "patents/istat-ai-patents-sample/abstracts.jsonl.gz"
+
+
+@pytest.mark.skipif(not ISTAT.is_file(), reason="needs the data mirror's ISTAT patent abstracts")
+def test_connector_reads_and_matches_the_real_istat_records(tmp_path):
+    """The connector's TSV reader and family matcher on 8,806 real titles and abstracts written in
+    PatentsView's format: every record comes back whole, and the matcher agrees with the processed table."""
+    import gzip
+
+    import pandas as pd
+
+    from chipshock.chapters.research import patent_counts as pc
+
+    with gzip.open(ISTAT, "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    path = tmp_path / "g_brf_sum_text_istat.tsv.zip"
+    pc._write_brf_sum(records, path)
+    back = {r["patent_id"]: r["summary_text"] for r in P.iter_tsv_zip(path)}
+    assert len(back) == len(records) == 8806
+    assert all(back[r["id"]] == f"{r.get('title') or ''}\n{r.get('abstract') or ''}" for r in records)
+    families = list(MODEL_FAMILIES)
+    found, seen = P.scan_texts(P.iter_tsv_zip(path), "patent_id", "summary_text", families)
+    processed = pd.read_parquet(REPO / "data/processed/istat_patents.parquet")
+    flagged = set(processed.loc[processed[[f"mentions_{f}" for f in families]].any(axis=1), "patent_id"])
+    assert set(found) == flagged and seen == set(processed["patent_id"])
+    # the matcher does fire on real text once a family is named in it
+    planted = [{**records[0], "abstract": records[0]["abstract"] + " We fine-tune Qwen2.5-7B."}]
+    pc._write_brf_sum(planted, path)
+    assert P.scan_texts(P.iter_tsv_zip(path), "patent_id", "summary_text", families)[0] == {
+        records[0]["id"]: {"qwen"}}

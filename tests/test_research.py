@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -174,3 +175,69 @@ def test_research_executes_with_parameter_sets(project: Project, name: str | Non
     else:
         assert got["n_companies"] == 6 and got["use_n_company"] < 1620
         assert "research-bigtech-companies.csv" in got["params_table"]
+
+
+# --- patents on real, offline data ------------------------------------------------------------------
+
+def istat_frame() -> pd.DataFrame:
+    from chipshock.data.dictionaries import MODEL_FAMILIES
+
+    rows = [("US-1-B1", "US", 2022, True, "qwen"), ("US-2-B1", "US", 2023, True, ""),
+            ("DE-3-B1", "DE", 2023, True, "llama"), ("US-4-B2", "US", 2023, False, "")]
+    frame = pd.DataFrame({"patent_id": [r[0] for r in rows], "country": [r[1] for r in rows],
+                          "year": [r[2] for r in rows], "has_abstract": [r[3] for r in rows],
+                          "title": "t"})
+    for fam in MODEL_FAMILIES:
+        frame[f"mentions_{fam}"] = [r[4] == fam for r in rows]
+    return frame
+
+
+def test_patent_counts_by_year_and_origin() -> None:
+    from chipshock.chapters.research import patent_counts as pc
+
+    table = pc.by_year(istat_frame(), ["qwen", "llama", "gpt"])
+    assert table.loc[2023].to_dict() == {"patents": 3, "us_patents": 2, "with_abstract": 2, "any_family": 1,
+                                         "cn_family": 0, "us_family": 1}
+    assert table.loc[2022, "cn_family"] == 1
+    assert pc.by_year(istat_frame(), ["gpt"])["any_family"].sum() == 0  # only the chosen families count
+    assert pc.upper_bound(0, 8795) == pytest.approx(1 - 0.025 ** (1 / 8795))
+
+
+def test_grants_table_joins_the_sample() -> None:
+    from chipshock.chapters.research import patent_counts as pc
+
+    years = pd.DataFrame({"year": [2022, 2023], "total_patents": [100, 100], "ai_patents": [10, 20],
+                          "ai_pct": [10.0, 20.0]})
+    out = pc.grants(years, istat_frame(), 2022)
+    assert out["sample_us"].tolist() == [1, 2] and out.loc[2023, "sample_fraction"] == pytest.approx(0.1)
+
+
+def test_assignee_origins_cover_the_top_list_and_refuse_gaps() -> None:
+    from chipshock.chapters.research import patent_counts as pc
+    from chipshock.data.build import load
+
+    top = load(Project(REPO), "patentworld_ai_assignees")
+    table = pc.assignees(top, pc.read_origins(REPO))
+    summary = pc.origin_summary(table)
+    assert summary["assignees"].sum() == len(top) and summary["share"].sum() == pytest.approx(1)
+    assert set(table.loc[table["origin"] == "CN", "organization"].str.split().str[0]) == {
+        "TENCENT", "Huawei", "BOE", "BEIJING"}
+    with pytest.raises(DataError, match="has no origin for"):
+        pc.assignees(top, pc.read_origins(REPO).iloc[1:])
+
+
+def test_patent_sentences() -> None:
+    from chipshock.chapters.research import patent_counts as pc
+
+    assert "not run here" in pc.connector_sentence(None)
+    ok = pc.connector_sentence({"records": 3, "seen": 3, "found": 1, "agree": True})
+    assert "the same patents as" in ok
+    assert "different patents" in pc.connector_sentence({"records": 3, "seen": 2, "found": 1, "agree": False})
+    assert pc.assignee_sentence(0).startswith("No Chinese") and pc.assignee_sentence(4).startswith("Chinese")
+
+
+def test_connector_check_without_the_raw_abstracts_says_how_to_fetch(tmp_path: Path) -> None:
+    from chipshock.chapters.research import patent_counts as pc
+
+    with pytest.raises(DataError, match="chipshock data fetch --only istat_patents"):
+        pc.connector_check(tmp_path, istat_frame(), ["qwen"])

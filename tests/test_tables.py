@@ -294,3 +294,8 @@ def test_formatted_tables_pass_the_audit() -> None:
                        "ci_high": [0.2, -1.0], "p": [1.5e-07, 0.5]}, index=["did", "china × post"])
     for frame in (sample(), ba):
         assert audit_html(format_table(frame, caption="c", notes="n").html) == []
+
+
+def test_formatting_a_formatted_table_returns_it() -> None:
+    table = format_table(pd.DataFrame({"coef": [1.23456]}), id="x")
+    assert format_table(table) is table

@@ -316,7 +316,7 @@ class Table:
 
 
 def format_table(
-    frame: pd.DataFrame | pd.Series,
+    frame: pd.DataFrame | pd.Series | Table,
     columns: Mapping[str, ColumnSpec] | None = None,
     *,
     caption: str | None = None,
@@ -325,7 +325,10 @@ def format_table(
 ) -> Table:
     """The book's table for `frame`. `columns` maps column names (index names too) to a `Col` or a
     label; unnamed columns are inferred. `id` (use the glue name) fixes the HTML ids; without it they
-    are derived from the content, so repeated runs give identical HTML either way."""
+    are derived from the content, so repeated runs give identical HTML either way. A table that is
+    already formatted comes back as it is."""
+    if isinstance(frame, Table):
+        return frame
     df = tidy(frame)
     cols = resolve(df, columns)
     data = pd.DataFrame({n: _prepare(df[n], c.kind or "text") for n, c in cols.items()})

@@ -103,7 +103,8 @@ def add_data_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=("granted", "pregrant"), default="granted")
     p.add_argument("--source", choices=("bulk", "api"), default="bulk",
                    help="bulk: download the zipped TSV text tables; api: PatentSearch API (needs a key)")
-    p.add_argument("--sections", default="brf_sum,claims", help="bulk text tables: brf_sum, claims")
+    p.add_argument("--sections", default="brf_sum,claims",
+                   help="bulk text tables: brf_sum, claims, detail_desc (full descriptions, large)")
     p.add_argument("--families", help="comma-separated model families (default: all)")
     p.add_argument("--cache-dir", default="data/raw/patents", help="where bulk files are kept (reused)")
     p.add_argument("--api-key-env", default="PATENTSVIEW_API_KEY", metavar="NAME",

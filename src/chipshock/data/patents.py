@@ -4,7 +4,8 @@ Two sources, one dictionary (`chipshock.data.dictionaries.MODEL_FAMILIES`, as fo
 
 - **bulk**: the USPTO PatentsView bulk text tables, zipped TSVs downloaded from
   ``https://s3.amazonaws.com/data.patentsview.org/`` (granted patents: ``brief-summary-text/
-  g_brf_sum_text_<year>.tsv.zip``, ``claims/g_claims_<year>.tsv.zip`` and ``download/
+  g_brf_sum_text_<year>.tsv.zip``, ``claims/g_claims_<year>.tsv.zip``, optionally ``detail-description-text/
+  g_detail_desc_text_<year>.tsv.zip`` (the full descriptions) and ``download/
   g_assignee_disambiguated.tsv.zip``; pre-grant applications: ``pregrant_publications/
   pg_brf_sum_text_<year>.tsv.zip``, ``pg_claims_<year>.tsv.zip``, ``pg_assignee_disambiguated.tsv.zip``).
   Each file is read as a stream (zip member → TSV rows), never loaded whole; only the ids of
@@ -65,17 +66,22 @@ class Kind:
 
 KINDS = {
     "granted": Kind("granted", "g", "patent_id",
-                    {"brf_sum": "brief-summary-text", "claims": "claims"},
+                    {"brf_sum": "brief-summary-text", "claims": "claims",
+                     "detail_desc": "detail-description-text"},
                     "download/g_assignee_disambiguated.tsv.zip",
                     "patent", "patent_id", "patent_date", "patent_title", "patent_abstract", "patents"),
     "pregrant": Kind("pregrant", "pg", "pgpub_id",
-                     {"brf_sum": "pregrant_publications", "claims": "pregrant_publications"},
+                     {"brf_sum": "pregrant_publications", "claims": "pregrant_publications",
+                      "detail_desc": "pregrant_publications"},
                      "pregrant_publications/pg_assignee_disambiguated.tsv.zip",
                      "publication", "document_number", "publication_date", "publication_title",
                      "publication_abstract", "publications"),
 }
 # section → (file stem after the prefix, text column)
-SECTIONS = {"brf_sum": ("brf_sum_text", "summary_text"), "claims": ("claims", "claim_text")}
+# detail_desc: the full description, where an invention names the model it builds on (much larger files
+# than the other sections; the text an abstract-only count cannot replace).
+SECTIONS = {"brf_sum": ("brf_sum_text", "summary_text"), "claims": ("claims", "claim_text"),
+            "detail_desc": ("detail_desc_text", "description_text")}
 ASSIGNEE_TYPES = {
     "2": "U.S. company", "3": "foreign company", "4": "U.S. individual", "5": "foreign individual",
     "6": "U.S. government", "7": "foreign government", "8": "U.S. county government",

@@ -245,6 +245,8 @@ def run_variant(
     if (page.is_file() and stamp.is_file() and is_fresh(executed, chapter_key(project, chapter, plain))
             and stamp.read_text() == _variant_stamp(out, default_key)):
         log(f"{chapter.id}: variant up to date")
+        for line in changes.summary_lines(changes.compare(default_nb, executed)):
+            log(line)
         return page
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
@@ -252,6 +254,7 @@ def run_variant(
         _lay_out_variant(project, chapter, staging)
         for source in (executed, default_nb):
             if source.is_file() and is_fresh(source, chapter_key(project, chapter, plain)):
+                (staging / chapter.executed).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(source, staging / chapter.executed)
                 break
         t0 = time.perf_counter()

@@ -101,10 +101,17 @@ def compare(default: Path, this_run: Path) -> list[Change]:
     return sorted(changes, key=_importance)
 
 
-def _importance(change: Change) -> tuple[int, float, str]:
-    order = {"word": 0, "number": 1, "text": 2, "exhibit": 3}
+VERDICT_KEY = re.compile(r"^claim\d+_verdict$")
+
+
+def is_verdict(key: str) -> bool:
+    return bool(VERDICT_KEY.match(key))
+
+
+def _importance(change: Change) -> tuple[int, int, float, str]:
+    order = {"word": 1, "number": 2, "text": 3, "exhibit": 4}
     rel = change.relative
-    return (0 if change.changed else 1, order[change.kind],
+    return (0 if change.changed else 1, 0 if is_verdict(change.key) else order[change.kind],
             -(rel if rel is not None and not math.isnan(rel) else 0.0), change.key)
 
 
@@ -164,7 +171,8 @@ def changed_rows(found: list[Change], where: dict[str, str] | None = None) -> li
         rows.append({
             "What": _label(c.key),
             "Where on the page": (where or {}).get(c.key, "computation only"),
-            "Kind": "changed word ⚑" if c.kind == "word" else "number",
+            "Kind": ("changed verdict ⚑" if is_verdict(c.key) else
+                     "changed word ⚑" if c.kind == "word" else "number"),
             "Default run": _shown(c.default),
             "This run": _shown(c.this_run),
             "Difference": "–" if diff is None else _shown(diff),
@@ -196,12 +204,15 @@ def section(found: list[Change], defaults: dict[str, Any], plain: dict[str, Any]
                 "changed from the default run (the full comparison is in "
                 "{download}`changes.csv <../changes.csv>`).\n\n")
     rows = changed_rows(found, where)
-    words = sum(r["Kind"].startswith("changed word") for r in rows)
+    words = sum(r["Kind"].startswith("changed") for r in rows)
+    verdicts = sum(r["Kind"].startswith("changed verdict") for r in rows)
     numbers = len(rows) - words
     exhibits = sum(c.changed for c in found if c.kind in ("exhibit", "text"))
     same = sum(not c.changed for c in found)
     head = (f"## {SECTION_TITLE}\n\nThis run changes {len(params)} parameter"
             f"{'s' if len(params) != 1 else ''} of the default run:\n\n" + "\n".join(params) + "\n\n"
+            + (f"**{verdicts} verdict{'s' if verdicts != 1 else ''} on the paper's claims changed** "
+               "(listed first). " if verdicts else "") +
             f"Of the chapter's glued results, {words} word{'s' if words != 1 else ''} (directions, "
             f"significance, verdicts; marked ⚑ and listed first) and {numbers} number"
             f"{'s' if numbers != 1 else ''} changed; {exhibits} table{'s' if exhibits != 1 else ''}, "
@@ -233,6 +244,6 @@ def summary_lines(found: list[Change], most: int = 10) -> list[str]:
     lines = [f"{len(rows)} glued words and numbers changed from the default run; "
              f"the first {min(most, len(rows))}:"]
     for r in rows[:most]:
-        flag = "⚑ " if r["Kind"].startswith("changed word") else "  "
+        flag = "⚑ " if r["Kind"].startswith("changed") else "  "
         lines.append(f"  {flag}{r['Glue key']}: {r['Default run']} → {r['This run']}")
     return lines

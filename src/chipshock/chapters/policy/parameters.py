@@ -11,6 +11,10 @@ from chipshock.params import Param, ParamSpec
 
 FULLTEXT = "data/raw/policy/agora/fulltext.jsonl.gz"
 LEVELS = ("us_federal", "us_state", "us_local", "cn_central", "cn_provincial")
+LABELS = "data/curated/open_source_labels.csv"  # hand-labelled passages of the open_source dictionary
+THEME_LABELS = "data/curated/theme_labels.csv"  # a labelled sample of the Chinese theme terms
+FAMILIES = "data/curated/policy_families.csv"  # translations, drafts and versions of one document
+DATES = "data/curated/policy_dates.csv"  # checked dates of the Chinese AGORA documents
 
 
 EXTRA_DICTIONARIES: dict[str, Dictionary] = {
@@ -35,13 +39,19 @@ EXTRA_DICTIONARIES: dict[str, Dictionary] = {
 
 
 ALL_DICTIONARIES = (*POLICY_DICTIONARIES, *EXTRA_DICTIONARIES)
-INPUTS = ("data/processed/policy_documents.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS)
+INPUTS = ("data/processed/policy_documents.parquet", "data/processed/cn_policy_documents.parquet",
+          "data/processed/cn_gov_doc_titles.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS, LABELS,
+          THEME_LABELS, FAMILIES, DATES)
 
 
 def _check(values: dict[str, Any]) -> str | None:
     if "open_source" not in values["dictionaries"]:
         return ("parameter 'dictionaries' must include 'open_source', the dictionary the chapter is "
                 f"about; got {', '.join(values['dictionaries'])}")
+    same_side = [d for d in values["placebo_dates"] if d == values["split_date"]]
+    if same_side:
+        return (f"parameter 'placebo_dates' must differ from split_date ({values['split_date']}); a placebo "
+                "is a date where no shock happened")
     if not any(level.startswith("cn") for level in values["jurisdictions"]) or not any(
             level.startswith("us") for level in values["jurisdictions"]):
         return "parameter 'jurisdictions' needs at least one U.S. and one Chinese level to compare"
@@ -59,4 +69,7 @@ PARAMS = ParamSpec(params=(
     Param("min_words", "int", 200, "documents with fewer words are left out", min=0, max=20000),
     Param("shocks", "list[date]", list(PAPER_SHOCKS), "shock dates marked and compared",
           min="2017-01-01", max="2025-06-30"),
+    Param("placebo_dates", "list[date]", ["2020-01-01", "2024-01-01"],
+          "placebo splits of the MIIT series, each tested within its side of split_date",
+          min="2018-06-01", max="2025-06-30"),
 ), checks=(_check,))

@@ -21,8 +21,13 @@ OPEN_US = ("llama", "gemma", "phi", "olmo", "gpt_oss")  # U.S. families with ope
 DEFAULT_COMPANIES = US_COMPANIES
 
 
+ISTAT_RAW = "data/raw/patents/istat-ai-patents-sample/abstracts.jsonl.gz"  # for the connector check
+ASSIGNEE_ORIGINS = "data/curated/patent_assignee_origin.csv"  # headquarters of the top AI assignees
+
 INPUTS = ("data/processed/papers.parquet", "data/processed/cset_papers.parquet", "data/processed/CHECKSUMS",
-          DEFAULT_COMPANIES)
+          DEFAULT_COMPANIES, "data/processed/istat_patents.parquet",
+          "data/processed/patentworld_ai_years.parquet", "data/processed/patentworld_ai_assignees.parquet",
+          ASSIGNEE_ORIGINS)
 
 
 def _venue_years(venue: str, years: list[int]) -> list[int]:
@@ -64,6 +69,8 @@ PARAMS = ParamSpec(
               min=1, max=500),
         Param("compare_venue", "str", "colm", "venue compared across its first and last chosen year",
               choices=VENUES),
+        Param("grants_from", "int", 2015, "first grant year of the U.S. AI patent grants table",
+              min=1976, max=2025),
     ),
     checks=(_check,),
 )

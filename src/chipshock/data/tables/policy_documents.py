@@ -1,7 +1,8 @@
 """policy_documents: AGORA documents with dates, jurisdiction level and dictionary codes.
 
 No raw text is kept beyond one quotation of at most 200 characters around the first open-source
-match, which the policy chapter shows beside each document.
+match that the dictionary's sense rules keep, which the policy chapter shows beside each document.
+`open_source_n` counts the kept matches, `open_source_raw_n` every match of the patterns.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
-from chipshock.data.dictionaries import POLICY_DICTIONARIES
+from chipshock.data.dictionaries import POLICY_DICTIONARIES, Dictionary, context
 from chipshock.data.tables._common import DAY, col, iter_jsonl, span, to_day
 
 NAME = "policy_documents"
@@ -49,6 +50,7 @@ def _columns() -> dict[str, pa.Column]:
         "has_fulltext": col(bool),
         "word_count": col("int64", pa.Check.ge(0)),
         "open_source_fragment": col(str, pa.Check.str_length(max_value=FRAGMENT_CHARS)),
+        "open_source_raw_n": col("int64", pa.Check.ge(0)),
     }
     for name in POLICY_DICTIONARIES:
         cols[name] = col(bool)
@@ -77,23 +79,23 @@ def _levels(path: Path) -> dict[str, str]:
 def fragment(text: str, pattern: re.Pattern[str], width: int = FRAGMENT_CHARS) -> str:
     """At most `width` characters of `text` around the first match of `pattern` ("" if none)."""
     match = pattern.search(text or "")
-    if match is None:
-        return ""
-    room = max(0, (width - 2 - (match.end() - match.start())) // 2)
-    start, end = max(0, match.start() - room), min(len(text), match.end() + room)
-    snippet = " ".join(text[start:end].split())
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return (prefix + snippet + suffix)[:width]
+    return "" if match is None else context(text, match.start(), match.end(), width)
+
+
+def kept_fragment(text: str, dictionary: Dictionary, width: int = FRAGMENT_CHARS) -> str:
+    """At most `width` characters around the first match that the dictionary's sense rules keep."""
+    kept = next((p for p in dictionary.passages(text) if p.excluded is None), None)
+    return "" if kept is None else context(text, kept.start, kept.end, width)
 
 
 def _codes(path: Path) -> pd.DataFrame:
     rows = []
-    open_source = POLICY_DICTIONARIES["open_source"].regex
+    open_source = POLICY_DICTIONARIES["open_source"]
     for rec in iter_jsonl(path):
         text = rec["text"]
         row = {"agora_id": int(rec["agora_id"]), "word_count": len(text.split()),
-               "open_source_fragment": fragment(text, open_source)}
+               "open_source_fragment": kept_fragment(text, open_source),
+               "open_source_raw_n": open_source.raw_count(text)}
         for name, dictionary in POLICY_DICTIONARIES.items():
             row[f"{name}_n"] = dictionary.count(text)
         rows.append(row)
@@ -122,7 +124,7 @@ def build(raw: dict[str, Path], built: dict[str, pd.DataFrame], root: Path) -> p
     codes = _codes(raw[RAW[2]])
     out = out.merge(codes, on="agora_id", how="left")
     out["has_fulltext"] = out["word_count"].notna()
-    counts = ["word_count", *(f"{n}_n" for n in POLICY_DICTIONARIES)]
+    counts = ["word_count", "open_source_raw_n", *(f"{n}_n" for n in POLICY_DICTIONARIES)]
     out[counts] = out[counts].fillna(0).astype("int64")
     out["open_source_fragment"] = out["open_source_fragment"].fillna("")
     for name in POLICY_DICTIONARIES:

@@ -1,0 +1,182 @@
+"""Validation of the `open_source` dictionary on hand-labelled passages (data/curated/open_source_labels.csv).
+
+Every row is one match of the dictionary's patterns in a policy text, labelled by reading it: `support`
+(the text promotes, funds, requires or credits open source), `neutral` (a definition, a stakeholder or a
+licence clause: the software sense without a stance), `risk` (open source presented as a danger),
+`intelligence` (open-source information in the intelligence sense) or `other_sense` (not software at
+all, such as 开源节流). The dictionary measures open source in the software sense outside risk passages,
+so `support` and `neutral` are its true positives. The quotation of each row (REACH characters either
+side of the match) is what the sense rules need, so they are re-applied here without the full texts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from statsmodels.stats.proportion import proportion_confint
+
+from chipshock.chapters.policy.parameters import LABELS, THEME_LABELS
+from chipshock.data.curated import read_checked_csv
+from chipshock.data.dictionaries import CONTEXT_CHARS, POLICY_DICTIONARIES, Dictionary
+
+SENSES = ("support", "neutral", "risk", "intelligence", "other_sense")
+TRUE_SENSES = frozenset({"support", "neutral"})
+CORPORA = ("agora", "miit-cac-tc260", "smart-tech-cn-sd")
+# The Chinese compounds the precision table reports one by one; other matches count as "开源 (other)".
+CN_COMPOUNDS = ("开源社区", "开源软件", "开源开放", "开源生态", "开源平台", "开源共享",
+                "开源项目", "开源技术", "开源框架", "开源大模型", "开源基金会", "开放源代码")
+
+LABELS_SCHEMA = pa.DataFrameSchema(
+    {
+        "corpus": pa.Column(str, pa.Check.isin(CORPORA)),
+        "doc_id": pa.Column(str),
+        "start": pa.Column(int, pa.Check.ge(0), coerce=True),
+        "end": pa.Column(int, pa.Check.ge(0), coerce=True),
+        "match": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "language": pa.Column(str, pa.Check.isin(["en", "zh"])),
+        "jurisdiction": pa.Column(str, pa.Check.isin(["US", "CN"])),
+        "label": pa.Column(str, pa.Check.isin(SENSES)),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
+        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
+        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
+    },
+    strict=True,
+    unique=["corpus", "doc_id", "start"],
+)
+
+
+def read_labels(root: Path) -> pd.DataFrame:
+    """The labelled passages, checked: schema, and each quotation holds its match where it says."""
+    labels = read_checked_csv(root, LABELS, LABELS_SCHEMA)
+    bad = [f"{r.corpus}/{r.doc_id}@{r.start}" for r in labels.itertuples()
+           if r.context[r.context_start:r.context_start + len(r.match)] != r.match
+           or r.end - r.start != len(r.match)]
+    if bad:
+        from chipshock.errors import DataError
+
+        raise DataError(f"{LABELS}: the quotation does not hold the match at context_start for "
+                        f"{', '.join(bad[:5])}; restore the file with `git checkout -- {LABELS}`")
+    return labels
+
+
+def support_counts(rules: pd.DataFrame) -> pd.Series:
+    """AGORA id → the number of its kept passages labelled `support` (every AGORA match of the Chinese
+    and U.S. documents is labelled, so this is exact for them)."""
+    hits = rules[(rules["corpus"] == "agora") & rules["kept"] & (rules["label"] == "support")]
+    return hits.groupby(hits["doc_id"].astype(int)).size().rename("supports_n")
+
+
+def term(match: str, context: str, context_start: int) -> str:
+    """The term a match counts under: English lower-cased and unhyphenated, Chinese by compound."""
+    if re.search(r"[\u4e00-\u9fff]", match):
+        after = context[context_start:]
+        return next((c for c in CN_COMPOUNDS if after.startswith(c)), "开源 (other)")
+    word = re.sub(r"[- ]+", " ", match.lower())
+    return re.sub(r"(?<=source)[sd]$|(?<=weight)s$", "", word)
+
+
+def apply_rules(labels: pd.DataFrame, dictionary: Dictionary | None = None) -> pd.DataFrame:
+    """The labels with `term`, `excluded` (the sense rule that drops the match, '' if kept) and `kept`."""
+    d = dictionary or POLICY_DICTIONARIES["open_source"]
+    out = labels.copy()
+    out["term"] = [term(r.match, r.context, r.context_start) for r in labels.itertuples()]
+    out["excluded"] = [d.excluded_sense(r.context, r.context_start, r.context_start + len(r.match)) or ""
+                       for r in labels.itertuples()]
+    out["kept"] = out["excluded"] == ""
+    out["true"] = out["label"].isin(TRUE_SENSES)
+    out["group"] = out["language"].map({"en": "English", "zh": "Chinese"}) + ", " + out["jurisdiction"]
+    return out
+
+
+def _precision_rows(g: pd.DataFrame) -> pd.Series:
+    kept = g[g["kept"]]
+    low, high = proportion_confint(int(kept["true"].sum()), max(len(kept), 1), method="wilson")
+    return pd.Series({
+        "labelled": len(g), "precision_raw": g["true"].mean(),
+        "kept": len(kept), "precision": kept["true"].mean() if len(kept) else float("nan"),
+        "ci_low": low if len(kept) else float("nan"), "ci_high": high if len(kept) else float("nan"),
+        "true_dropped": int((g["true"] & ~g["kept"]).sum()),
+        "support_share": kept["label"].eq("support").mean() if len(kept) else float("nan"),
+    })
+
+
+def precision(rules: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Precision of the dictionary before (`precision_raw`) and after its sense rules, with a Wilson 95%
+    interval, the true matches the rules drop, and the share of kept matches that support open source."""
+    if by is None:
+        return _precision_rows(rules).to_frame("all").T
+    return rules.groupby(by, sort=True).apply(_precision_rows, include_groups=False)
+
+
+def confusion(rules: pd.DataFrame) -> pd.DataFrame:
+    """Hand label against what the sense rules do (kept or the rule's sense)."""
+    table = pd.crosstab(rules["label"], rules["excluded"].replace("", "kept"))
+    return table.reindex(index=[s for s in SENSES if s in table.index])
+
+
+def quotations(rules: pd.DataFrame) -> pd.DataFrame:
+    """One row per passage the rules drop or a hand label rejects: what a reader can check by eye."""
+    odd = rules[~rules["kept"] | ~rules["true"]]
+    text = [" ".join(r.context.split()) for r in odd.itertuples()]
+    return pd.DataFrame({"document": odd["corpus"] + " " + odd["doc_id"], "label": odd["label"],
+                         "rule": odd["excluded"].replace("", "kept"), "reason": odd["reason"],
+                         "passage": text}).reset_index(drop=True)
+
+
+# --- the Chinese theme terms ----------------------------------------------------------------------------
+# data/curated/theme_labels.csv: a stratified random sample (seed 20221007) of the matches of each Chinese
+# pattern of the ecosystem, standards and resilience dictionaries in the two Chinese full-text corpora
+# (16 for 生态 and 规范, 12 for 标准, 8 for the others, all if fewer), each labelled `theme` (the sense
+# the dictionary means: industry and technology ecosystems and chains, technical standards, technological
+# self-reliance and supply security) or `other_sense` (the environment, regulating behaviour, content or
+# network security, system robustness), with a reason.
+
+THEME_SCHEMA = pa.DataFrameSchema(
+    {
+        "dictionary": pa.Column(str, pa.Check.isin(["ecosystem", "standards", "resilience"])),
+        "term": pa.Column(str), "term_matches": pa.Column(int, pa.Check.ge(1), coerce=True),
+        "corpus": pa.Column(str, pa.Check.isin(CORPORA)), "doc_id": pa.Column(str),
+        "start": pa.Column(int, pa.Check.ge(0), coerce=True), "end": pa.Column(int, coerce=True),
+        "match": pa.Column(str), "label": pa.Column(str, pa.Check.isin(["theme", "other_sense"])),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
+        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
+        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
+    },
+    strict=True,
+    unique=["corpus", "doc_id", "start"],
+)
+
+
+def read_theme_labels(root: Path) -> pd.DataFrame:
+    return read_checked_csv(root, THEME_LABELS, THEME_SCHEMA)
+
+
+def theme_precision(labels: pd.DataFrame) -> pd.DataFrame:
+    """Per Chinese theme term: passages labelled, the term's matches in the corpora, precision of all
+    matches and of those the dictionary's sense rules keep (Wilson 95% interval)."""
+    kept = [POLICY_DICTIONARIES[r.dictionary].excluded_sense(r.context, r.context_start,
+                                                             r.context_start + len(r.match)) is None
+            for r in labels.itertuples()]
+    d = labels.assign(kept=kept, true=labels["label"] == "theme")
+    rows = []
+    for (name, term), g in d.groupby(["dictionary", "term"], sort=True):
+        k = g[g["kept"]]
+        low, high = proportion_confint(int(k["true"].sum()), max(len(k), 1), method="wilson")
+        rows.append({"dictionary": name, "term": term, "term_matches": int(g["term_matches"].iloc[0]),
+                     "labelled": len(g), "precision_raw": g["true"].mean(), "kept": len(k),
+                     "precision": k["true"].mean() if len(k) else float("nan"),
+                     "ci_low": low if len(k) else float("nan"), "ci_high": high if len(k) else float("nan")})
+    return pd.DataFrame(rows).set_index(["dictionary", "term"])
+
+
+def weighted_precision(table: pd.DataFrame, column: str = "precision") -> pd.Series:
+    """Per dictionary: the precision of its terms weighted by their matches in the corpora (the sample is
+    stratified by term, so an unweighted mean over passages would over-weight rare terms)."""
+    t = table.reset_index()
+    ok = t[column].notna()
+    t = t[ok].assign(w=lambda x: x["term_matches"] * x[column])
+    g = t.groupby("dictionary")
+    return g["w"].sum() / g["term_matches"].sum()

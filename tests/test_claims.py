@@ -1,0 +1,110 @@
+"""Each claim's rule at its boundaries: significance, sign, and too little data to test."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from chipshock import claims as C
+
+
+def test_the_ledger_holds_the_eight_claims_with_rules() -> None:
+    assert [c.number for c in C.CLAIMS] == list(range(1, 9))
+    assert all(c.rule and c.section and c.chapter for c in C.CLAIMS)
+    assert C.claim(6).would_test
+
+
+@pytest.mark.parametrize(("cn", "us", "word"), [(3, 2, C.SUPPORTED), (3, 0, C.PARTLY), (0, 1, C.PARTLY),
+                                                (0, 0, C.NOT_SUPPORTED)])
+def test_claim1(cn: int, us: int, word: str) -> None:
+    assert C.policy_before(cn, 20, us, 97).word == word
+
+
+def test_claim1_too_few_documents() -> None:
+    assert C.policy_before(3, 9, 2, 97).word == C.UNTESTABLE
+    assert C.policy_before(3, 10, 2, 10).word == C.SUPPORTED
+
+
+@pytest.mark.parametrize(("shares", "intensity", "p", "word"), [
+    ((0.2, 0.4), (1.0, 2.0), 0.01, C.SUPPORTED),
+    ((0.2, 0.4), (1.0, 2.0), 0.20, C.PARTLY),       # both rise, not significant
+    ((0.2, 0.4), (2.0, 1.0), 0.01, C.PARTLY),       # share rises significantly, intensity falls
+    ((0.2, 0.4), (2.0, 1.0), 0.20, C.NOT_SUPPORTED),
+    ((0.4, 0.2), (2.0, 1.0), 0.01, C.CONTRADICTED),  # a significant fall is never "in line with"
+    ((0.4, 0.2), (2.0, 1.0), 0.30, C.NOT_SUPPORTED),
+    ((0.3, 0.3), (1.0, 2.0), 0.01, C.NOT_SUPPORTED),
+])
+def test_claim2(shares: tuple[float, float], intensity: tuple[float, float], p: float, word: str) -> None:
+    assert C.policy_after(*shares, *intensity, p, 40, 40, "MIIT").word == word
+
+
+def test_claim2_too_few_documents() -> None:
+    assert C.policy_after(0.2, 0.4, 1.0, 2.0, 0.01, 9, 40, "MIIT").word == C.UNTESTABLE
+
+
+@pytest.mark.parametrize(("coef", "p", "triple", "triple_p", "word"), [
+    (1.0, 0.01, 0.8, 0.02, C.SUPPORTED),
+    (1.0, 0.01, 0.8, 0.20, C.PARTLY),     # not China-specific
+    (1.0, 0.01, -0.5, 0.01, C.PARTLY),
+    (1.0, 0.049, 1.0, 0.049, C.SUPPORTED),
+    (1.0, 0.05, 1.0, 0.01, C.NOT_SUPPORTED),  # p = 0.05 is not below 0.05
+    (-1.0, 0.01, 0.0, 0.9, C.CONTRADICTED),
+    (-1.0, 0.30, 0.0, 0.9, C.NOT_SUPPORTED),
+    (1.15, 0.335, -0.04, 0.96, C.NOT_SUPPORTED),
+])
+def test_claim3(coef: float, p: float, triple: float, triple_p: float, word: str) -> None:
+    assert C.developers(coef, p, triple, triple_p, 40.0, 4).word == word
+
+
+def test_claim3_nothing_estimable() -> None:
+    assert C.developers(float("nan"), float("nan"), 0, 1, 0, 0).word == C.UNTESTABLE
+
+
+@pytest.mark.parametrize(("cn", "us", "trend", "p", "word"), [
+    (0.4, 0.3, 0.01, 0.5, C.SUPPORTED), (0.3, 0.3, -0.01, 0.5, C.SUPPORTED),
+    (0.4, 0.3, -0.05, 0.01, C.PARTLY), (0.2, 0.3, 0.05, 0.01, C.PARTLY),
+    (0.10, 0.3, 0.0, 0.9, C.PARTLY), (0.099, 0.3, 0.0, 0.9, C.NOT_SUPPORTED),
+])
+def test_claim4(cn: float, us: float, trend: float, p: float, word: str) -> None:
+    assert C.diffusion(cn, us, trend, p, 10, "downloads").word == word
+    assert C.diffusion(cn, us, trend, p, 1, "downloads").word == C.UNTESTABLE
+
+
+@pytest.mark.parametrize(("first", "last", "p", "word"), [
+    (0.01, 0.10, 0.01, C.SUPPORTED), (0.01, 0.09, 0.01, C.PARTLY), (0.08, 0.12, 0.2, C.PARTLY),
+    (0.01, 0.05, 0.2, C.NOT_SUPPORTED), (0.2, 0.1, 0.01, C.CONTRADICTED), (0.2, 0.1, 0.3, C.NOT_SUPPORTED),
+])
+def test_claim5(first: float, last: float, p: float, word: str) -> None:
+    assert C.research(first, last, p, 100, 100, "COLM", (2024, 2025)).word == word
+    assert C.research(first, last, p, 29, 100, "COLM", (2024, 2025)).word == C.UNTESTABLE
+
+
+@pytest.mark.parametrize(("any_", "cn", "word"), [(0, 0, C.UNTESTABLE), (19, 0, C.UNTESTABLE),
+                                                  (20, 1, C.SUPPORTED), (20, 2, C.PARTLY),
+                                                  (30, 10, C.CONTRADICTED)])
+def test_claim6(any_: int, cn: int, word: str) -> None:
+    verdict = C.patents(any_, cn, 8411)
+    assert verdict.word == word
+    if word == C.UNTESTABLE:
+        assert "lower bound" in verdict.caveat and "detailed description" in verdict.caveat
+
+
+@pytest.mark.parametrize(("cn", "any_", "word"), [(5, 50, C.SUPPORTED), (5, 51, C.PARTLY), (4, 30, C.PARTLY),
+                                                  (0, 40, C.NOT_SUPPORTED), (10, 29, C.UNTESTABLE)])
+def test_claim7(cn: int, any_: int, word: str) -> None:
+    assert C.companies(cn, any_).word == word
+
+
+@pytest.mark.parametrize(("bal", "prec", "word"), [(0.8, 0.8, C.SUPPORTED), (0.79, 0.9, C.PARTLY),
+                                                   (0.9, 0.5, C.PARTLY), (0.9, 0.49, C.CONTRADICTED)])
+def test_claim8(bal: float, prec: float, word: str) -> None:
+    assert C.clock(bal, prec, 5000, 17).word == word
+    assert C.clock(bal, prec, 999, 17).word == C.UNTESTABLE
+
+
+def test_a_verdict_must_be_one_of_the_five_words() -> None:
+    with pytest.raises(ValueError, match="unknown verdict"):
+        C.Verdict("mostly true", "", "")
+    assert set(C.SYMBOLS) == set(C.VERDICTS) == set(C.CSS_CLASS)
+    assert not C.significant(math.nan)
