@@ -264,7 +264,7 @@ def test_period_labels() -> None:
 
 
 def test_document_list_escapes_and_links() -> None:
-    out = po.open_source_list(docs([("2023-01-01", "CN", True), ("2023-01-02", "US", False)]))
+    out = po.open_source_list(docs([("2023-01-01", "CN", True), ("2023-01-02", "US", False)])).html
     assert "Doc &lt;0&gt;" in out and "Doc &lt;1&gt;" not in out
     assert 'href="https://example.org/x?a=1&amp;b=2"' in out
 

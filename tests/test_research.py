@@ -80,9 +80,9 @@ def test_us_company_use_and_list():
     assert listed.to_dict("records") == [{"venue": "colm", "year": 2024, "title": "B", "families": "Qwen/QwQ",
                                           "companies": "Google"}]
     assert rs.top_companies(sel).to_dict() == {"Google": 1}
-    page = rs.company_list_html(listed.assign(title="<b>A & B</b>"))
-    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in page and page.count("<tr>") == 2
-    assert "no paper in this selection" in rs.company_list_html(listed.iloc[:0])
+    page = rs.company_list_table(listed.assign(title="<b>A & B</b>")).html
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in page and "COLM" in page
+    assert "No paper in this selection." in rs.company_list_table(listed.iloc[:0]).html
 
 
 def test_family_table_respects_min_mentions():

@@ -30,6 +30,7 @@ from chipshock.data.dictionaries import POLICY_DICTIONARIES
 from chipshock.data.tables._common import iter_jsonl
 from chipshock.errors import DataError
 from chipshock.paths import Project
+from chipshock.tables import Col, Table, format_table
 
 JURISDICTION_COLOURS = {"CN": PALETTE["vermillion"], "US": PALETTE["blue"]}
 GROUPS = {"us_federal": "US federal", "us_state": "US state and local", "us_local": "US state and local",
@@ -476,20 +477,29 @@ def table(frame: pd.DataFrame, id: str, per: str = "words") -> Any:
             spec[k] = Col(label=spec.get(k), kind="share")
     return format_table(frame, spec, id=id)
 
-def open_source_list(docs: pd.DataFrame) -> str:
-    """HTML table of the documents that mention open source (kept matches), newest first."""
+def open_source_frame(docs: pd.DataFrame) -> pd.DataFrame:
+    """The documents that mention open source (kept matches), newest first, with link and quotation."""
     rows = docs[docs["open_source"]].sort_values("date", ascending=False)
-    cells = []
-    for r in rows.itertuples():
-        title = html.escape(r.title)
-        link = f'<a href="{html.escape(r.url)}">{title}</a>' if r.url.startswith("http") else title
-        cells.append(f"<tr><td>{r.date:%Y-%m-%d}</td><td>{html.escape(r.jurisdiction)}</td>"
-                     f"<td>{html.escape(r.authority)}</td><td>{link}</td>"
-                     f"<td><q>{html.escape(r.open_source_fragment)}</q></td></tr>")
-    head = "".join(f"<th>{h}</th>" for h in ("date", "jurisdiction", "authority", "document",
-                                              "where it says it"))
-    return (f'<div class="chipshock-scroll"><table class="dataframe chipshock-doclist"><thead><tr>{head}'
-            f"</tr></thead><tbody>{''.join(cells)}</tbody></table></div>")
+    return pd.DataFrame({"date": rows["date"].to_numpy(), "jurisdiction": rows["jurisdiction"].to_numpy(),
+                         "authority": rows["authority"].to_numpy(), "document": rows["title"].to_numpy(),
+                         "url": rows["url"].to_numpy(),
+                         "where it says it": rows["open_source_fragment"].to_numpy()})
+
+
+def open_source_list(docs: pd.DataFrame) -> Table:
+    """The documents that mention open source as the book's table, each title linked to its source."""
+    frame = open_source_frame(docs)
+    links = dict(zip(frame["document"], frame["url"], strict=False))
+    table = format_table(frame.drop(columns="url"), {
+        "date": Col("Date", "date"), "jurisdiction": Col("Jurisdiction"), "authority": Col("Authority"),
+        "document": Col("Document"), "where it says it": Col("Where it says it")}, id="doc_list")
+
+    def linked(title: object) -> str:
+        url = str(links.get(title, ""))
+        text = html.escape(str(title))
+        return f'<a href="{html.escape(url)}">{text}</a>' if url.startswith("http") else text
+
+    return Table(table.frame, table.cols, table.gt.fmt(linked, columns="document"), table.id)
 
 
 # ------------------------------------------------------------------------------------------ charts

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import math
 import tempfile
 from pathlib import Path
@@ -26,6 +25,7 @@ from chipshock.data.tables import papers as papers_table
 from chipshock.data.tables.cset_papers import SHEET_FAMILY
 from chipshock.errors import DataError, ParamError, UserError
 from chipshock.paths import Project
+from chipshock.tables import Col, Table, format_table
 
 CLOSED_US = ("gpt", "claude")                           # U.S. families used mostly through APIs
 GROUPS = {"CN": "Chinese families", "US_open": "U.S. open families", "US_closed": "U.S. closed families",
@@ -216,16 +216,15 @@ def us_company_list(papers: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["venue", "year", "title"], kind="stable").reset_index(drop=True)
 
 
-def company_list_html(listed: pd.DataFrame) -> str:
-    """The browsable list as a scrollable HTML table (full titles, no truncation)."""
-    cols = ("venue", "year", "title", "families", "companies")
-    head = "".join(f"<th>{c}</th>" for c in cols)
-    body = "".join("<tr>" + "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in cols) + "</tr>"
-                   for r in listed.to_dict("records"))
-    if not body:
-        body = f'<tr><td colspan="{len(cols)}">no paper in this selection</td></tr>'
-    return (f'<div class="chipshock-scroll"><table class="dataframe chipshock-doclist"><thead><tr>{head}'
-            f"</tr></thead><tbody>{body}</tbody></table></div>")
+def company_list_table(listed: pd.DataFrame) -> Table:
+    """The browsable list as the book's table (full titles, venues in capitals)."""
+    if listed.empty:
+        empty = pd.DataFrame({"papers": ["No paper in this selection."]})
+        return format_table(empty, {"papers": Col("Papers")}, id="company_list")
+    shown = listed.assign(venue=listed["venue"].str.upper())
+    return format_table(shown, {"venue": Col("Venue"), "year": Col("Year", "int"), "title": Col("Title"),
+                                "families": Col("Chinese families named"),
+                                "companies": Col("U.S. companies among the authors")}, id="company_list")
 
 
 def top_companies(papers: pd.DataFrame) -> pd.Series:
