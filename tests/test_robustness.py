@@ -22,7 +22,6 @@ from chipshock.params import read_params_file
 from chipshock.paths import Project
 from chipshock.pipeline.execute import execute
 from chipshock.pipeline.registry import get_chapter
-from chipshock.tables import audit_html
 
 SMALL = rbp.PARAMS.resolve(read_params_file(REPO / "params/robustness-small.yml"))
 
@@ -326,27 +325,6 @@ def test_the_explorer_ships_the_curve_and_one_menu_per_choice(small_curve: rb.Cu
 
 
 # -------------------------------------------------------------------------------- execution
-
-
-def test_reader_tables_use_words_and_pass_the_house_rules() -> None:
-    curve = pd.DataFrame({"geo_proxy": ["tz", "hour", "tz", "hour"], "estimator": ["ppml"] * 4,
-                          "positive_significant": [True, False, False, False],
-                          "negative_significant": [False, False, False, True]})
-    shares = rb.by_choice_table(curve, ["geo_proxy"])
-    assert shares.frame["choice"].tolist() == ["geography proxy"] * 2
-    assert shares.frame["value"].tolist() == ["clock hour", "time-zone offset"]
-    assert "50.0%" in shares.html and "tz" not in shares.frame.to_string()
-    real = pd.DataFrame({"date": pd.to_datetime(["2022-08-09"]), "coef": [1.234567], "se": [0.5],
-                         "t": [2.469134], "placebo_p": [0.00004]})
-    logo = pd.DataFrame({"left_out": ["A", "C"], "coef": [-0.6754203, 0.7656], "se": [1.26, 1.44],
-                         "p": [1.5e-7, 0.598], "ci_low": [-3.2, -2.1], "ci_high": [1.86, 3.65]})
-    placebo, groups = rb.placebo_table(real), rb.leave_group_out_table(logo)
-    assert "&lt;0.001" in placebo.html and "1.23" in placebo.html and "2022-08-09" in placebo.html
-    assert groups.frame["left_out"].tolist() == ["without China-origin repositories",
-                                                 "without shared infrastructure"]
-    assert "&lt;0.001" in groups.html and "−0.675" in groups.html
-    for table in (shares, placebo, groups):
-        assert audit_html(table.html) == [], table.id
 
 
 @pytest.mark.slow

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from chipshock.data.paper import PAPER_ESTIMATES
+
 SUPPORTED = "supported"
 PARTLY = "partly supported"
 NOT_SUPPORTED = "not supported"
@@ -57,18 +59,20 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(2, "After the shocks, China embedded open source in national strategy (ecosystem building, "
           "standards, resilience).", "policy", "policy-verdict",
           "Within one series whose selection did not change: supported when both the share of documents "
-          "and the matches per 10,000 characters rise and the share's exact test has p < 0.05; partly "
-          "supported when both rise without significance or only one rises significantly; contradicted "
-          "when the share falls with p < 0.05; otherwise not supported; not testable with fewer than 10 "
-          "documents on either side of the split."),
+          "and the matches per 10,000 characters rise and the share's rise is significant at the 5% "
+          "level (exact test); partly supported when both rise without significance or only one rises "
+          "significantly; contradicted when the share falls significantly at the 5% level; otherwise not "
+          "supported; not testable with fewer than 10 documents on either side of the split."),
     Claim(3, "China-linked developers increased their engagement with open LLM repositories more than "
-          "U.S. developers did (the paper: 0.143 against 0.012 forks per repository-week).",
+          f"U.S. developers did (the paper: {PAPER_ESTIMATES['china_linked']} against "
+          f"{PAPER_ESTIMATES['us']} forks per repository-week).",
           "developers", "developers-verdict",
-          "Supported when the pooled China-linked minus U.S. estimate is positive with p < 0.05 and the "
-          "triple difference against a placebo region, (CN−US) − (EU−US), is positive with p < 0.05; "
+          "Supported when the pooled China-linked minus U.S. estimate is positive and significant at the "
+          "5% level and the triple difference against a placebo region, (CN−US) − (EU−US), is too; "
           "partly supported when only the first holds (the movement is not China-specific); "
-          "contradicted when the pooled estimate is negative with p < 0.05; otherwise not supported, "
-          "with the smallest effect the design could detect; not testable when no shock is estimable."),
+          "contradicted when the pooled estimate is negative and significant at the 5% level; otherwise "
+          "not supported, with the smallest effect the design could detect; not testable when no shock "
+          "is estimable."),
     Claim(4, "Chinese open models diffused widely through open-source communities.", "diffusion",
           "diffusion-verdict",
           "Supported when Chinese publishers hold at least as large a share of the hub measure as U.S. "
@@ -77,9 +81,9 @@ CLAIMS: tuple[Claim, ...] = (
           "trend is significantly negative; not supported below 10%; not testable without two crawls."),
     Claim(5, "Chinese open models diffused through scientific research.", "research", "research-verdict",
           "Supported when the share of papers naming a Chinese model family rises between the compared "
-          "years with p < 0.05 and reaches at least a tenth of papers naming any family; partly "
+          "years significantly (5% level) and reaches at least a tenth of papers naming any family; partly "
           "supported when it rises significantly but stays below that, or rises without significance "
-          "from a share of at least a tenth; contradicted when it falls with p < 0.05; otherwise not "
+          "from a share of at least a tenth; contradicted when it falls significantly; otherwise not "
           "supported; not testable with fewer than 30 papers naming a family in either year."),
     Claim(6, "Chinese open models are largely absent from U.S. patents.", "research", "research-verdict",
           "Testable only when the patent texts name model families at all: when fewer than 20 of the "
@@ -97,7 +101,7 @@ CLAIMS: tuple[Claim, ...] = (
     Claim(8, "The hour of an event locates its developer (the paper's clock proxy).", "developers",
           "developers-clock",
           "Supported when, at the paper's own cutoff, the rule's balanced accuracy against the time-zone "
-          "offset is at least 0.8 and at least 80% of the commits it calls China-linked are at "
+          "offset is at least 80% and at least 80% of the commits it calls China-linked are at "
           "UTC+08:00; contradicted when fewer than half of them are; otherwise partly supported; not "
           "testable with fewer than 1,000 commits with a known offset."),
 )

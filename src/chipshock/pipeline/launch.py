@@ -81,6 +81,7 @@ def with_box(nb: nbformat.NotebookNode, chapter_id: str, repo: str | None) -> nb
     """The notebook with the box after its title cell (replacing an earlier box)."""
     nb.cells = [c for c in nb.cells if TAG not in c.metadata.get("tags", [])]
     cell = nbformat.v4.new_markdown_cell(box(chapter_id, repo))
+    cell.id = f"{TAG}-{chapter_id}"  # a fixed id: a rebuild with nothing changed rewrites nothing
     cell.metadata["tags"] = [TAG]
     first = next((i for i, c in enumerate(nb.cells) if c.cell_type == "markdown"), -1)
     nb.cells.insert(first + 1, cell)
