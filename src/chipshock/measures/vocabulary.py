@@ -29,6 +29,8 @@ CODE_LABELS = {
     "C": "shared infrastructure",
     "all": "all four shocks", "2022": "the 2022 pair", "2023-2024": "the 2023-2024 pair",
     "bis": "the three BIS rules",
+    "drop_later": "drop the later shock of an overlapping pair from the pool",
+    "truncate": "cut each window at its neighbours", "overlap": "overlapping windows (the paper's design)",
 }
 
 
