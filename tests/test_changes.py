@@ -114,3 +114,11 @@ def test_changed_verdicts_come_before_every_other_change(tmp_path: Path) -> None
     assert [c.key for c in found] == ["claim3_verdict", "a_word", "x"]
     text = changes.section(found, {"p": 1}, {"p": 2})
     assert "1 verdict on the paper's claims changed" in text and "changed verdict ⚑" in text
+
+
+def test_exhibit_data_is_compared_as_an_exhibit(tmp_path: Path) -> None:
+    a = notebook(tmp_path / "a.ipynb", {"chart__data": "x,y\n1,2\n"})
+    b = notebook(tmp_path / "b.ipynb", {"chart__data": "x,y\n1,3\n"})
+    change = changes.compare(a, b)[0]
+    assert change.kind == "exhibit" and change.changed
+    assert changes.changed_rows([change]) == []

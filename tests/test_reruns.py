@@ -140,3 +140,24 @@ def test_readme_quick_start_runs_as_written(book: Project) -> None:
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
     pages = [Path(ln) for ln in proc.stdout.splitlines() if ln.endswith(".html")]
     assert pages and all(p.is_file() for p in pages)
+
+
+def test_verdicts_follow_the_parameters(book: Project) -> None:
+    """Two parameter sets whose claim-3 verdicts differ: each page shows its own, and the rerun's
+    "What changed" lists the flipped verdict first."""
+    from helpers import glued
+
+    other = chipshock(book, "run", "developers", "-p", "repo_groups", "B,C")
+    assert other.returncode == 0, other.stderr[-3000:]
+    page = Path(other.stdout.strip().splitlines()[-1])
+    default = glued(book.root / "computation/developers.ipynb")["claim3_verdict"]
+    rerun = glued(page.parents[2] / "computation/developers.ipynb")["claim3_verdict"]
+    assert default != rerun, "choose a parameter set whose claim-3 verdict differs from the default's"
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    boxes = [b.get_text(" ", strip=True) for b in soup.select(".chipshock-verdict .admonition-title")]
+    assert f"Verdict: {rerun}" in boxes[0] and all(default not in b.split("Verdict: ")[1][:len(default)]
+                                                   for b in boxes[:1])
+    first = soup.find("tbody").find("tr").get_text(" ", strip=True)
+    assert "changed verdict" in first and default in first and rerun in first
+    main_page = (book.build_dir / "html/book/developers.html").read_text(encoding="utf-8")
+    assert f"Verdict: {default}" in BeautifulSoup(main_page, "html.parser").get_text(" ", strip=True)
