@@ -124,15 +124,17 @@ def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, f
 
 
 def write_generated_pages(project: Project) -> None:
-    """Pages made from the book itself: figures and tables, and the reproducibility report."""
+    """Pages made from the book itself: Findings and verdicts, figures and tables, the reproducibility
+    report, and the "Run this chapter yourself" box of each computation page."""
     from chipshock.pipeline.findings import write_verdicts
+    from chipshock.pipeline.launch import add_boxes
     from chipshock.pipeline.provenance import write_figures_page
     from chipshock.pipeline.reproducibility import write_report
 
     write_verdicts(project)
     write_figures_page(project)
     write_report(project)
-    __import__("chipshock.pipeline.launch").pipeline.launch.add_boxes(project)  # "Run this chapter yourself"
+    add_boxes(project)
 
 
 def build(project: Project, *, force: bool = False, log: Log = _say, jobs: int = 1) -> Path:
