@@ -115,3 +115,33 @@ def test_claim3_evidence_reads_the_relative_effect_and_a_missing_placebo() -> No
     assert "+11% of the pre-shock mean" in v.evidence and "no placebo region" in v.evidence
     assert v.word == C.NOT_SUPPORTED
     assert C.developers(1.2, 0.01, float("nan"), float("nan"), 40.0, 4).word == C.PARTLY
+
+
+def _claim_with(alternatives: tuple) -> C.Claim:
+    return C.Claim(9, "x", "developers", "s", "rule", alternatives=alternatives)
+
+
+def test_stability_counts_the_alternatives_that_keep_the_primary_verdict() -> None:
+    alts = (C.Alternative("a", "r"), C.Alternative("b", "r"), C.Alternative("c", "r"),
+            C.Alternative("one fewer", "r", one_observation=True))
+    v = {w: C.Verdict(w, "", "") for w in C.VERDICTS}
+    j = C.judge(_claim_with(alts), v[C.SUPPORTED], {"a": v[C.SUPPORTED], "b": v[C.SUPPORTED],
+                                                     "c": v[C.INCONCLUSIVE], "one fewer": v[C.SUPPORTED]})
+    assert j.alternatives == 4 and j.stability == 0.75 and not j.fragile
+    assert j.flips_text() == "c: inconclusive"
+    values = j.glue_values()
+    assert values["claim9_stability"] == 0.75 and values["claim9_fragile"] == "stable"
+    flips_on_one = C.judge(_claim_with(alts), v[C.SUPPORTED], {"a": v[C.SUPPORTED], "b": v[C.SUPPORTED],
+                                                               "c": v[C.SUPPORTED], "one fewer": v[C.PARTLY]})
+    assert flips_on_one.stability == 0.75 and flips_on_one.fragile  # one observation flips it
+    unstable = C.judge(_claim_with(alts[:3]), v[C.SUPPORTED], {"a": v[C.SUPPORTED], "b": v[C.PARTLY],
+                                                               "c": v[C.PARTLY]})
+    assert unstable.fragile and unstable.flips_text() == "b: partly supported; c: partly supported"
+
+
+def test_judge_refuses_alternatives_that_were_not_declared() -> None:
+    v = C.Verdict(C.SUPPORTED, "", "")
+    with pytest.raises(ValueError, match="missing"):
+        C.judge(_claim_with((C.Alternative("a", "r"),)), v, {})
+    with pytest.raises(ValueError, match="not declared"):
+        C.judge(_claim_with(()), v, {"b": v})

@@ -13,8 +13,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "chipshock"
 
 # Layers from the bottom up; a module may import its own layer or a lower one, never a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "paths", "params"),
-    ("data", "econometrics", "charts", "tables", "claims"),
+    ("errors", "paths", "params", "keys"),
+    ("data", "econometrics", "charts", "tables", "numbers", "wording", "gluing", "results",
+     "claims"),
     ("measures",),
     ("chapters",),
     ("pipeline",),

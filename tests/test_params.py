@@ -102,3 +102,27 @@ def test_params_hash_is_stable_and_sensitive() -> None:
     b = PARAMS.to_plain(PARAMS.resolve({"countries": "CN"}))
     assert params_hash(a) == params_hash(dict(reversed(list(a.items()))))
     assert params_hash(a) != params_hash(b)
+
+
+def test_resolve_returns_a_frozen_typed_object_read_by_name_or_key() -> None:
+    import dataclasses
+    import datetime as dt
+
+    from chipshock.chapters.developers.parameters import PARAMS as DEV
+
+    p = DEV.resolve({"estimator": "ppml"})
+    assert p.estimator == "ppml" == p["estimator"] and isinstance(p.shocks[0], dt.date)
+    assert set(dict(p)) == set(DEV.names())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        p.estimator = "ols_level"  # type: ignore[misc]
+    hints = {f.name: f.type for f in dataclasses.fields(p)}
+    assert hints["estimator"] is str
+
+
+def test_resolve_from_a_namespace_takes_only_declared_names() -> None:
+    from chipshock.chapters.developers.parameters import PARAMS as DEV
+
+    namespace = {"estimator": "ppml", "unrelated": 1, "__name__": "__main__"}
+    assert DEV.resolve_from(namespace).estimator == "ppml"
+    with pytest.raises(ParamError):
+        DEV.resolve_from({"estimator": "nope"})

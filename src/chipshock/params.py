@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, make_dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,41 @@ def _to_str(value: Any) -> str:
     return str(value).strip()
 
 
+PY_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool, "date": dt.date}
+
+
+class ParamValues:
+    """Base of a chapter's resolved parameters: a frozen, typed dataclass made from its `ParamSpec`.
+
+    Read values as attributes (`p.start_date`); `p["start_date"]` and `dict(p)` work too, so code
+    that takes a mapping keeps working. Instances come from `ParamSpec.resolve`, already validated.
+    """
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            raise KeyError(name) from None
+
+    def keys(self) -> list[str]:
+        return list(asdict(self))  # type: ignore[call-overload]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in self.keys()
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return getattr(self, name, default)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.keys()}
+
+
 _COERCERS: dict[str, Callable[[Any], Any]] = {
     "str": _to_str,
     "int": _to_int,
@@ -174,8 +210,16 @@ class ParamSpec:
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.coerce(p.default) for p in self.params}
 
-    def resolve(self, overrides: Mapping[str, Any]) -> dict[str, Any]:
-        """Defaults updated with validated overrides; raises ParamError on any bad value."""
+    @cached_property
+    def values_type(self) -> type[ParamValues]:
+        """The frozen dataclass of resolved values: one typed field per parameter."""
+        fields_ = [(p.name, list[PY_TYPES[p.item_type]] if p.is_list else PY_TYPES[p.type])  # type: ignore[valid-type]
+                   for p in self.params]
+        return make_dataclass("Params", fields_, bases=(ParamValues,), frozen=True)
+
+    def resolve(self, overrides: Mapping[str, Any]) -> ParamValues:
+        """Defaults updated with validated overrides, as a frozen typed object; ParamError on any bad
+        value. List values are lists (tuples would not round-trip through papermill)."""
         values = self.defaults()
         for name, raw in overrides.items():
             values[name] = self.get(name).coerce(raw)
@@ -183,9 +227,14 @@ class ParamSpec:
             problem = check(values)
             if problem:
                 raise ParamError(problem)
-        return values
+        return self.values_type(**values)
 
-    def to_plain(self, values: Mapping[str, Any]) -> dict[str, Any]:
+    def resolve_from(self, namespace: Mapping[str, Any]) -> ParamValues:
+        """Resolve the declared parameters found in a namespace (a notebook's `globals()` after its
+        parameters cell), so a notebook never retypes its parameter names."""
+        return self.resolve({name: namespace[name] for name in self.names() if name in namespace})
+
+    def to_plain(self, values: Mapping[str, Any] | ParamValues) -> dict[str, Any]:
         return {p.name: p.to_plain(values[p.name]) for p in self.params}
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from chipshock.keys import DATA_SUFFIX
+
 RANDOM_IDS = re.compile(r"altair-viz-[0-9a-f]+")
 """altair gives every rendered chart a random element id; it says nothing about the chart."""
 WORD_LIMIT = 80
@@ -59,7 +61,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-DATA_SUFFIX = "__data"
 """Glue keys of an exhibit's data (its CSV): compared as part of the exhibit, never as words."""
 
 

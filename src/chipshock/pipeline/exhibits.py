@@ -30,9 +30,9 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from chipshock.keys import DATA_SUFFIX
 from chipshock.pipeline.registry import CHAPTERS
 
-DATA_SUFFIX = "__data"  # the glue key of an exhibit's data: `<key>__data`, a CSV string
 DATA_DIR = "_build/exhibit-data"  # where the build writes the CSVs it links (under the source dir)
 KINDS = {"fig-": "figure", "tab-": "table"}
 NUMFIG_FORMAT = {"figure": "Figure %s", "table": "Table %s"}

@@ -17,8 +17,8 @@ import pandas as pd
 from myst_nb import glue as _glue
 
 from chipshock.charts import with_description
+from chipshock.keys import DATA_SUFFIX
 from chipshock.params import ParamSpec
-from chipshock.pipeline.exhibits import DATA_SUFFIX
 from chipshock.tables import Col, Table, format_table, tidy
 
 
