@@ -49,7 +49,11 @@ def test_a_flat_field_must_hold_exactly_its_declared_keys() -> None:
 
 def test_glue_displays_exhibits_only(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = []
-    monkeypatch.setattr(R.gluing, "glue", lambda key, value, display=False, data=None: calls.append((key, display)))
+
+    def record(key, value, display=False, data=None):
+        calls.append((key, display))
+
+    monkeypatch.setattr(R.gluing, "glue", record)
     _example().glue()
     assert dict(calls) == {"ex_n": False, "ex_word": False, "ex_table": True, "ex_first_cn": False,
                            "ex_first_us": False}

@@ -69,7 +69,8 @@ def test_numbers_use_a_true_minus_and_never_a_negative_zero() -> None:
     assert N.number(-0.0001) == "0.000"
     assert N.number(1.2444, signed=True) == "+1.244"
     assert "-" not in W.estimate(-1.0, -2.0, -0.5, 0.01)
-    assert W.estimate(1.244, -0.877, 3.364, 0.25) == "1.244 (95% interval −0.877 to 3.364, p\u00a0=\u00a00.250)"
+    shown = W.estimate(1.244, -0.877, 3.364, 0.25)
+    assert shown == "1.244 (95% interval −0.877 to 3.364, p\u00a0=\u00a00.250)"
 
 
 def test_percent_points_and_p_values() -> None:
