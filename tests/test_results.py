@@ -67,3 +67,19 @@ GLUE = re.compile(r"\{glue(?::\w+)?\}`(?:[^`]*?::)?([A-Za-z0-9_]+)")
 def page_keys(chapter: str) -> set[str]:
     text = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
     return set(GLUE.findall(text))
+
+
+CONVERTED: tuple[str, ...] = ()
+"""Chapters whose sections return SectionResults (each chapter helper adds its own)."""
+PIPELINE_KEYS = {"params_table"}
+"""Keys glued by the notebook's set-up rather than by a section result."""
+
+
+@pytest.mark.parametrize("chapter", CONVERTED)
+def test_every_glue_key_of_a_converted_page_is_a_field_of_some_result(chapter: str) -> None:
+    importlib.import_module(f"chipshock.chapters.{chapter}.analysis")
+    importlib.import_module("chipshock.claims")
+    known = {k for cls in R.subclasses() for k in cls.glue_keys()} | PIPELINE_KEYS
+    known |= {k for n in range(1, 9) for k in __import__("chipshock.keys").keys.claim_keys(n).values()}
+    missing = sorted(page_keys(chapter) - known)
+    assert not missing, f"book/{chapter}.md glues keys no section result declares: {missing}"
