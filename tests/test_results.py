@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from chipshock import results as R
+from chipshock.keys import claim_keys
 from chipshock.tables import format_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,6 +81,6 @@ def test_every_glue_key_of_a_converted_page_is_a_field_of_some_result(chapter: s
     importlib.import_module(f"chipshock.chapters.{chapter}.analysis")
     importlib.import_module("chipshock.claims")
     known = {k for cls in R.subclasses() for k in cls.glue_keys()} | PIPELINE_KEYS
-    known |= {k for n in range(1, 9) for k in __import__("chipshock.keys").keys.claim_keys(n).values()}
+    known |= {k for n in range(1, 9) for k in claim_keys(n).values()}
     missing = sorted(page_keys(chapter) - known)
     assert not missing, f"book/{chapter}.md glues keys no section result declares: {missing}"
