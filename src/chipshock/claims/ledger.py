@@ -68,6 +68,10 @@ class Verdict:
     word: str
     evidence: str
     caveat: str
+    why: str = ""  # one plain sentence for the summary table; the evidence's first sentence if empty
+
+    def why_text(self) -> str:
+        return self.why or self.evidence.split(". ")[0].rstrip(".") + "."
 
     def __post_init__(self) -> None:
         if self.word not in VERDICTS:
@@ -111,7 +115,8 @@ class Judgement:
     def glue_values(self) -> dict[str, object]:
         keys = claim_keys(self.number)
         return {keys["verdict"]: self.primary.word, keys["evidence"]: self.primary.evidence,
-                keys["caveat"]: self.primary.caveat, keys["alternatives"]: self.alternatives,
+                keys["caveat"]: self.primary.caveat, keys["why"]: self.primary.why_text(),
+                keys["alternatives"]: self.alternatives,
                 keys["stability"]: self.stability, keys["flips"]: self.flips_text(),
                 keys["fragile"]: "fragile" if self.fragile else "stable"}
 

@@ -61,9 +61,6 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-"""Glue keys of an exhibit's data (its CSV): compared as part of the exhibit, never as words."""
-
-
 def _plain(output: dict[str, Any]) -> tuple[str, Any]:
     meta = output.get("metadata", {}).get("scrapbook", {})
     prefix = meta.get("mime_prefix", "")
