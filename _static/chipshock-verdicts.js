@@ -2,7 +2,8 @@
 document.addEventListener("DOMContentLoaded", () => {
   const words = [
     ["not testable with public data", "untestable"], ["partly supported", "partly"],
-    ["not supported", "not-supported"], ["contradicted", "contradicted"], ["supported", "supported"],
+    ["not supported", "not-supported"], ["contradicted", "contradicted"], ["inconclusive", "inconclusive"],
+    ["supported", "supported"],
   ];
   for (const box of document.querySelectorAll(".admonition.chipshock-verdict")) {
     const title = (box.querySelector(".admonition-title") || box).textContent.toLowerCase();

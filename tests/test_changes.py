@@ -116,6 +116,20 @@ def test_changed_verdicts_come_before_every_other_change(tmp_path: Path) -> None
     assert "1 verdict on the paper's claims changed" in text and "changed verdict ⚑" in text
 
 
+def test_changed_stabilities_come_right_after_the_verdicts(tmp_path: Path) -> None:
+    a = notebook(tmp_path / "a.ipynb", {"a_word": "rose", "claim3_verdict": "inconclusive",
+                                        "claim3_stability": 1.0, "claim3_fragile": "stable",
+                                        "claim4_stability": 0.5, "x": 1.0})
+    b = notebook(tmp_path / "b.ipynb", {"a_word": "fell", "claim3_verdict": "supported",
+                                        "claim3_stability": 0.5, "claim3_fragile": "fragile",
+                                        "claim4_stability": 0.5, "x": 9.0})
+    found = [c.key for c in changes.compare(a, b) if c.changed]
+    assert found[0] == "claim3_verdict" and set(found[1:3]) == {"claim3_stability", "claim3_fragile"}
+    text = changes.section(changes.compare(a, b), {"p": 1}, {"p": 2})
+    assert "The stability of 1 verdict across its declared alternatives changed" in text
+    assert "changed stability ⚑" in text
+
+
 def test_exhibit_data_is_compared_as_an_exhibit(tmp_path: Path) -> None:
     a = notebook(tmp_path / "a.ipynb", {"chart__data": "x,y\n1,2\n"})
     b = notebook(tmp_path / "b.ipynb", {"chart__data": "x,y\n1,3\n"})

@@ -145,3 +145,9 @@ def test_judge_refuses_alternatives_that_were_not_declared() -> None:
         C.judge(_claim_with((C.Alternative("a", "r"),)), v, {})
     with pytest.raises(ValueError, match="not declared"):
         C.judge(_claim_with(()), v, {"b": v})
+
+
+def test_why_falls_back_on_the_evidence_first_sentence() -> None:
+    v = C.Verdict(C.SUPPORTED, "Of 8,411 U.S. patents, 0 name a model. Abstracts rarely do.", "")
+    assert v.why_text() == "Of 8,411 U.S. patents, 0 name a model."
+    assert C.Verdict(C.SUPPORTED, "x. Y", "", why="Because.").why_text() == "Because."

@@ -41,3 +41,10 @@ def test_what_holds_names_steady_support_and_fragile_verdicts() -> None:
 def test_the_bottom_line_is_three_sentences() -> None:
     text = S.bottom_line({3: J(INCONCLUSIVE), 4: J(SUPPORTED)})
     assert len(re.split(r"(?<=\.) (?=[A-Z])", text)) == 3 and text.endswith(".")
+
+
+def test_support_without_alternatives_is_not_called_stable() -> None:
+    text = S.holds_sentence({4: J(SUPPORTED, 0), 5: J(INCONCLUSIVE, 0)})
+    assert text == "Support is found for claim 4, but no alternative was computed for it."
+    mixed = S.holds_sentence({4: J(SUPPORTED, 0), 5: J(SUPPORTED, 3)})
+    assert "found for claim 5 (no alternative was computed for claim 4)" in mixed

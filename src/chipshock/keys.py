@@ -10,5 +10,6 @@ TAKEAWAY_SUFFIX = "_takeaway"
 
 def claim_keys(number: int) -> dict[str, str]:
     """The glue keys of claim `number`'s verdict across its declared alternatives."""
-    parts = ("verdict", "evidence", "caveat", "why", "alternatives", "stability", "flips", "fragile")
+    parts = ("verdict", "evidence", "caveat", "why", "alternatives", "stability", "flips", "fragile",
+             "holds")
     return {part: f"claim{number}_{part}" for part in parts}

@@ -16,6 +16,7 @@ interest).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -71,7 +72,11 @@ class Verdict:
     why: str = ""  # one plain sentence for the summary table; the evidence's first sentence if empty
 
     def why_text(self) -> str:
-        return self.why or self.evidence.split(". ")[0].rstrip(".") + "."
+        """`why`, else the evidence's first sentence (a full stop after a lower-case letter, a digit,
+        % or a bracket, before a capital: "U.S. documents" does not end a sentence)."""
+        if self.why:
+            return self.why
+        return re.split(r"(?<=[a-z0-9%)])\. (?=[A-Z])", self.evidence)[0].rstrip(".") + "."
 
     def __post_init__(self) -> None:
         if self.word not in VERDICTS:
@@ -112,13 +117,23 @@ class Judgement:
             return "none"
         return "; ".join(f"{name}: {word}" for name, word in self.flipping.items())
 
+    def holds_text(self) -> str:
+        """The stability in words, for the verdict box: '5 of its 6 declared alternatives give the
+        same verdict (stable); it changes under: none'."""
+        if not self.under:
+            return "no alternative is declared for this verdict"
+        kept = sum(v.word == self.primary.word for v in self.under.values())
+        state = "fragile" if self.fragile else "stable"
+        return (f"{kept} of its {self.alternatives} declared alternatives give the same verdict ({state}); "
+                f"it changes under: {self.flips_text()}")
+
     def glue_values(self) -> dict[str, object]:
         keys = claim_keys(self.number)
         return {keys["verdict"]: self.primary.word, keys["evidence"]: self.primary.evidence,
                 keys["caveat"]: self.primary.caveat, keys["why"]: self.primary.why_text(),
                 keys["alternatives"]: self.alternatives,
                 keys["stability"]: self.stability, keys["flips"]: self.flips_text(),
-                keys["fragile"]: "fragile" if self.fragile else "stable"}
+                keys["fragile"]: "fragile" if self.fragile else "stable", keys["holds"]: self.holds_text()}
 
 
 def judge(claim: Claim, primary: Verdict, under: Mapping[str, Verdict]) -> Judgement:

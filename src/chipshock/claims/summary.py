@@ -76,17 +76,26 @@ def causal_sentence(judged: Mapping[int, Judged]) -> str:
 def holds_sentence(judged: Mapping[int, Judged]) -> str:
     """Which verdicts of support hold across their alternatives, and which are fragile."""
     backed = [n for n, j in sorted(judged.items()) if j.word in (SUPPORTED, PARTLY)]
-    steady = [n for n in backed if not judged[n].fragile]
+    steady = [n for n in backed if judged[n].alternatives and not judged[n].fragile]
+    unchecked = [n for n in backed if not judged[n].alternatives]
     fragile = [n for n, j in sorted(judged.items()) if j.fragile and j.word != UNTESTABLE]
     if not backed:
         first = "No claim is supported, even in part"
     elif steady:
         first = ("Support that holds under at least two thirds of the declared alternatives, and survives "
                  f"one observation more or fewer, is found for {_claims(steady)}")
+    elif unchecked and not fragile:
+        first = f"Support is found for {_claims(backed)}, but no alternative was computed for it"
     else:
         first = f"Support is found only for {_claims(backed)}, and none of it holds across its alternatives"
-    tail = (f"; the verdicts on {_claims(fragile)} change with a defensible choice" if fragile
-            else "; no verdict changes with a declared defensible choice")
+    if unchecked and steady:
+        first += f" (no alternative was computed for {_claims(unchecked)})"
+    if fragile:
+        tail = f"; the verdicts on {_claims(fragile)} change with a defensible choice"
+    elif any(j.alternatives for j in judged.values()):
+        tail = "; no verdict changes with a declared defensible choice"
+    else:
+        tail = ""
     return first + tail + "."
 
 

@@ -188,6 +188,11 @@ def _lay_out_variant(project: Project, chapter: Chapter, dest: Path) -> None:
     for docname in sorted(inside - {f"computation/{chapter.id}"}):
         text = (project.root / f"{docname}.md").read_text(encoding="utf-8")
         (dest / f"{docname}.md").write_text(crossrefs.rewrite(text, docname, inside, book), encoding="utf-8")
+    from chipshock.pipeline.findings import write_chapter_includes
+
+    for include in write_chapter_includes(dest, [chapter.id]):  # the page's {include} of its verdict boxes
+        text = include.read_text(encoding="utf-8")
+        include.write_text(crossrefs.rewrite(text, f"book/{chapter.id}", inside, book), encoding="utf-8")
     chapters = [{"file": f"computation/{chapter.id}", "title": "Computation"}]
     if "book/references" in inside:
         chapters.append({"file": "book/references"})

@@ -107,16 +107,23 @@ def compare(default: Path, this_run: Path) -> list[Change]:
 
 
 VERDICT_KEY = re.compile(r"^claim\d+_verdict$")
+STABILITY_KEY = re.compile(r"^claim\d+_(stability|fragile|alternatives)$")
 
 
 def is_verdict(key: str) -> bool:
     return bool(VERDICT_KEY.match(key))
 
 
+def is_stability(key: str) -> bool:
+    """A verdict's stability across its declared alternatives (listed right after the verdicts)."""
+    return bool(STABILITY_KEY.match(key))
+
+
 def _importance(change: Change) -> tuple[int, int, float, str]:
-    order = {"word": 1, "number": 2, "text": 3, "exhibit": 4}
+    order = {"word": 2, "number": 3, "text": 4, "exhibit": 5}
     rel = change.relative
-    return (0 if change.changed else 1, 0 if is_verdict(change.key) else order[change.kind],
+    rank = 0 if is_verdict(change.key) else 1 if is_stability(change.key) else order[change.kind]
+    return (0 if change.changed else 1, rank,
             -(rel if rel is not None and not math.isnan(rel) else 0.0), change.key)
 
 
@@ -177,6 +184,7 @@ def changed_rows(found: list[Change], where: dict[str, str] | None = None) -> li
             "What": _label(c.key),
             "Where on the page": (where or {}).get(c.key, "computation only"),
             "Kind": ("changed verdict ⚑" if is_verdict(c.key) else
+                     "changed stability ⚑" if is_stability(c.key) else
                      "changed word ⚑" if c.kind == "word" else "number"),
             "Default run": _shown(c.default),
             "This run": _shown(c.this_run),
@@ -211,13 +219,17 @@ def section(found: list[Change], defaults: dict[str, Any], plain: dict[str, Any]
     rows = changed_rows(found, where)
     words = sum(r["Kind"].startswith("changed") for r in rows)
     verdicts = sum(r["Kind"].startswith("changed verdict") for r in rows)
+    stabilities = len({r["Glue key"].split("_")[0] for r in rows
+                       if r["Kind"].startswith("changed stability")})
     numbers = len(rows) - words
     exhibits = sum(c.changed for c in found if c.kind in ("exhibit", "text"))
     same = sum(not c.changed for c in found)
     head = (f"## {SECTION_TITLE}\n\nThis run changes {len(params)} parameter"
             f"{'s' if len(params) != 1 else ''} of the default run:\n\n" + "\n".join(params) + "\n\n"
             + (f"**{verdicts} verdict{'s' if verdicts != 1 else ''} on the paper's claims changed** "
-               "(listed first). " if verdicts else "") +
+               "(listed first). " if verdicts else "")
+            + (f"**The stability of {stabilities} verdict{'s' if stabilities != 1 else ''} across "
+               "its declared alternatives changed** (listed next). " if stabilities else "") +
             f"Of the chapter's glued results, {words} word{'s' if words != 1 else ''} (directions, "
             f"significance, verdicts; marked ⚑ and listed first) and {numbers} number"
             f"{'s' if numbers != 1 else ''} changed; {exhibits} table{'s' if exhibits != 1 else ''}, "

@@ -1,88 +1,171 @@
-"""The Findings page and each chapter's "Verdict" section, written from the claims ledger.
+"""The Findings page and each chapter's "Verdict" boxes, generated at build time from the ledger.
 
-Both are generated from `chipshock.claims.CLAIMS` and hold no result: the verdict word, the
-evidence sentence and the caveat are glued from the chapter that tests the claim, so a rerun or a
-changed result changes them. The page's script (`_static/chipshock-verdicts.js`) colours each box
-by its glued word; the word itself is the label, so the verdict reads without colour too.
-A chapter page carries its box between two markers; `write_verdicts` keeps it current.
+Nothing here is committed: `chipshock build` writes `book/findings.md` and `book/verdicts/<id>.md`
+(both git-ignored) before the HTML build, and each chapter page includes its boxes with
+`{include} verdicts/<id>.md`. The boxes glue every value from the chapter that tests the claim
+(verdict, evidence, caveat, stability, flips), so a rerun changes them. The Findings page opens
+with a summary table and a three-sentence bottom line that are read from the executed chapters'
+glued values (`chipshock.claims.summary`); its script (`_static/chipshock-verdicts.js`) colours
+each box by its glued word, and the word itself is the label, so a verdict reads without colour.
 """
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from chipshock import claims as C
+from chipshock.claims.summary import Judged, bottom_line
 from chipshock.data.atomic import write_if_changed
+from chipshock.keys import claim_keys
 from chipshock.paths import Project
+from chipshock.pipeline.changes import glued_values
 
 PAGE = "book/findings.md"
-START, END = "<!-- verdict: generated from chipshock.claims; do not edit -->", "<!-- verdict: end -->"
-BOX = re.compile(re.escape(START) + r".*?" + re.escape(END), re.S)
+INCLUDES = "book/verdicts"
 
 
-def _glue(chapter: str, key: str) -> str:
-    return f"{{glue:text}}`../computation/{chapter}.ipynb::{key}:s`"
+def _glue(chapter: str, key: str, spec: str = "s") -> str:
+    return f"{{glue:text}}`../computation/{chapter}.ipynb::{key}:{spec}`"
 
 
-def claim_box(claim: C.Claim, heading: str) -> str:
-    """One claim: its words, the glued verdict, evidence and caveat, the rule, and where it is tested."""
-    verdict, evidence, caveat = C.glue_keys(claim.number)
+def _alternatives_list(claim: C.Claim) -> list[str]:
+    if not claim.alternatives:
+        return []
+    lines = ["**Declared alternatives** (the verdict is computed under each):", ""]
+    lines += [f"- *{a.name}*: {a.reason}" for a in claim.alternatives]
+    return [*lines, ""]
+
+
+def claim_box(claim: C.Claim, title_prefix: str = "") -> str:
+    """One claim as a box: glued verdict, stability and flips, evidence and caveat, the rule, the
+    primary specification, the smallest effect of interest and the declared alternatives."""
+    k = claim_keys(claim.number)
+    g = lambda key, spec="s": _glue(claim.chapter, k[key], spec)  # noqa: E731
     lines = [
-        f"{heading} Claim {claim.number}: {claim.words}", "",
-        f":::{{admonition}} Verdict: {_glue(claim.chapter, verdict)}",
+        f":::{{admonition}} {title_prefix}Claim {claim.number}: {g('verdict')}",
         ":class: chipshock-verdict", "",
-        _glue(claim.chapter, evidence), "",
-        f"**Main caveat.** {_glue(claim.chapter, caveat)}", "",
-        f"**How it is judged.** {claim.rule}",
+        f"*{claim.words}*", "",
+        g("evidence"), "",
+        f"**Stability.** {g('holds')}.", "",
+        f"**Main caveat.** {g('caveat')}", "",
+        f"**How it is judged.** {claim.rule}", "",
     ]
+    if claim.primary:
+        lines += [f"**Primary specification.** {claim.primary}", ""]
+    if claim.smallest_effect:
+        lines += [f"**Smallest effect of interest.** {claim.smallest_effect}", ""]
+    lines += _alternatives_list(claim)
     if claim.would_test:
-        lines += ["", f"**What would test it.** {claim.would_test[0].upper()}{claim.would_test[1:]}."]
+        lines += [f"**What would test it.** {claim.would_test[0].upper()}{claim.would_test[1:]}.", ""]
     return "\n".join([*lines, ":::", ""])
 
 
-def page_text() -> str:
-    """The Findings page: every claim, in the ledger's order, with a link to its section."""
+def judged(project: Project) -> dict[int, Judged]:
+    """Every claim's verdict, alternatives, stability and fragility from its executed chapter."""
+    out, cache = {}, {}
+    for claim in C.CLAIMS:
+        if claim.chapter not in cache:
+            path = project.root / "computation" / f"{claim.chapter}.ipynb"
+            cache[claim.chapter] = glued_values(path) if path.is_file() else {}
+        values, k = cache[claim.chapter], claim_keys(claim.number)
+        missing = [key for key in (k["verdict"], k["alternatives"], k["stability"], k["fragile"])
+                   if key not in values]
+        if missing:
+            raise KeyError(f"computation/{claim.chapter}.ipynb does not glue {missing}: the chapter must "
+                           f"judge claim {claim.number} (see chipshock.claims)")
+        out[claim.number] = Judged(str(values[k["verdict"]][1]), int(values[k["alternatives"]][1]),
+                                   float(values[k["stability"]][1]), values[k["fragile"]][1] == "fragile")
+    return out
+
+
+def summary_rows(project: Project) -> list[dict[str, str]]:
+    """One row per claim: the claim in a few words, its verdict with its symbol, stability, why."""
+    got, rows = judged(project), []
+    cache: dict[str, dict] = {}
+    for claim in C.CLAIMS:
+        if claim.chapter not in cache:
+            cache[claim.chapter] = glued_values(project.root / "computation" / f"{claim.chapter}.ipynb")
+        j, why = got[claim.number], cache[claim.chapter].get(claim_keys(claim.number)["why"], ("", ""))[1]
+        kept = f"{round(j.stability * j.alternatives)} of {j.alternatives}"
+        stability = "no alternative declared" if j.alternatives == 0 else kept + (" (fragile)" * j.fragile)
+        rows.append({"claim": f"{claim.number}. {claim.short or claim.words}",
+                     "verdict": f"{C.SYMBOLS[j.word]} {j.word}", "stability": stability, "why": str(why)})
+    return rows
+
+
+def summary_table_html(project: Project) -> str:
+    import pandas as pd
+
+    from chipshock.tables import Col, format_table
+
+    frame = pd.DataFrame(summary_rows(project), columns=["claim", "verdict", "stability", "why"])
+    table = format_table(frame, {"claim": Col("Claim"), "verdict": Col("Verdict"),
+                                 "stability": Col("Same verdict under its alternatives"),
+                                 "why": Col("Why, in one sentence")}, id="findings_summary")
+    return table.html
+
+
+def page_text(project: Project) -> str:
+    """The Findings page: summary table, bottom line, then every claim with its box."""
     parts = [
         "(findings)=",
         "# Findings: the paper's claims, tested",
         "",
-        "Each of the paper's claims, in our words, with the verdict of the chapter that tests it on "
-        "public data, at the book's default parameters. A verdict is one of *supported*, *partly "
-        "supported*, *not supported*, *contradicted* and *not testable with public data*. The rule "
-        "that turns a chapter's evidence into its verdict is stated under each claim and implemented, "
-        "with tests at its boundaries, in `chipshock.claims`; a rerun of a chapter with other "
-        "parameters lists its changed verdicts first under \"What changed from the default run\".",
+        bottom_line(judged(project)),
+        "",
+        "```{raw} html",
+        summary_table_html(project),
+        "```",
+        "",
+        "## How to read a verdict",
+        "",
+        "A verdict is one of *supported*, *partly supported*, *inconclusive* (the change is not "
+        "{term}`statistically significant <Statistical significance>` and the data cannot rule out an "
+        "effect of the size that matters), *not supported* (the data rule out such an effect, by an "
+        "{term}`equivalence test <Equivalence test (TOST)>`), *contradicted* and *not testable with "
+        "public data*. A change that is not significant never counts as support. Each claim "
+        "declares, before any number is seen, its primary specification, its smallest effect of "
+        "interest and a short list of defensible alternatives; the chapter computes the verdict under "
+        "each. *Stability* is the share of those alternatives that give the primary verdict; a verdict "
+        "below two thirds, or one that changes when a single observation is added or removed, is "
+        "*fragile*. The rules are implemented, with tests at their boundaries, in `chipshock.claims`; "
+        "a rerun lists changed verdicts and stabilities first under \"What changed from the default "
+        "run\". Values with a dotted underline are computed by the chapter's notebook for this build, "
+        "never typed.",
         "",
     ]
     for claim in C.CLAIMS:
-        parts.append(claim_box(claim, "##"))
+        parts.append(f"## Claim {claim.number}: {claim.short or claim.words}\n")
+        parts.append(claim_box(claim))
         parts.append(f"Tested in {{ref}}`the {claim.chapter} chapter <{claim.section}>`.\n")
     return "\n".join(parts)
 
 
-def chapter_section(chapter: str) -> str:
-    """The generated "Verdict" section of a chapter page (between the markers)."""
+def chapter_include(chapter: str) -> str:
+    """What a chapter page's `{include} verdicts/<id>.md` holds: its claims' boxes."""
     mine = [c for c in C.CLAIMS if c.chapter == chapter]
-    if not mine:
-        return ""
-    body = "\n".join(claim_box(c, "###") for c in mine)
-    label = mine[0].section if all(c.section == mine[0].section for c in mine) else f"{chapter}-verdict"
-    return (f"{START}\n({label})=\n## Verdict\n\nWhat this chapter's evidence says of the paper's "
+    return ("What this chapter's evidence says of the paper's "
             f"claim{'s' if len(mine) > 1 else ''}, by the rule of the claims ledger "
-            "(all claims: {ref}`findings`).\n\n" + body + END)
+            "(all claims: {ref}`findings`).\n\n" + "\n".join(claim_box(c) for c in mine))
 
 
-def with_verdict(text: str, chapter: str) -> str:
-    """A chapter page with its verdict section current (it must carry the two markers)."""
-    return BOX.sub(lambda _m: chapter_section(chapter), text)
+def chapters_with_claims() -> list[str]:
+    return sorted({c.chapter for c in C.CLAIMS})
+
+
+def write_chapter_includes(root: Path, chapters: list[str] | None = None) -> list[Path]:
+    """Write `book/verdicts/<id>.md` for these chapters (all with claims by default)."""
+    written = []
+    for chapter in chapters if chapters is not None else chapters_with_claims():
+        if chapter in chapters_with_claims():
+            path = root / INCLUDES / f"{chapter}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written.append(write_if_changed(path, chapter_include(chapter)))
+    return written
 
 
 def write_verdicts(project: Project) -> list[Path]:
-    """Write the Findings page and refresh every chapter page's verdict section; the files written."""
-    written = [write_if_changed(project.root / PAGE, page_text())]
-    for chapter in sorted({c.chapter for c in C.CLAIMS}):
-        path = project.root / "book" / f"{chapter}.md"
-        if path.is_file() and START in (text := path.read_text(encoding="utf-8")):
-            written.append(write_if_changed(path, with_verdict(text, chapter)))
+    """Write the Findings page and every chapter's verdict include; the files written."""
+    written = write_chapter_includes(project.root)
+    written.append(write_if_changed(project.root / PAGE, page_text(project)))
     return written
