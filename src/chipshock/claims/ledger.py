@@ -133,7 +133,11 @@ class Judgement:
                 keys["caveat"]: self.primary.caveat, keys["why"]: self.primary.why_text(),
                 keys["alternatives"]: self.alternatives,
                 keys["stability"]: self.stability, keys["flips"]: self.flips_text(),
-                keys["fragile"]: "fragile" if self.fragile else "stable", keys["holds"]: self.holds_text()}
+                keys["fragile"]: self.fragility(), keys["holds"]: self.holds_text()}
+
+    def fragility(self) -> str:
+        """'fragile', 'stable', or 'not checked' when no alternative is declared."""
+        return "not checked" if not self.under else "fragile" if self.fragile else "stable"
 
 
 def judge(claim: Claim, primary: Verdict, under: Mapping[str, Verdict]) -> Judgement:
