@@ -15,7 +15,7 @@ import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
-from chipshock.data import BUILD_FIX, FETCH_FIX
+from chipshock.data import BUILD_FIX, FETCH_FIX, reads
 from chipshock.data.atomic import file_digest
 from chipshock.data.dictionaries import MODEL_FAMILIES, POLICY_DICTIONARIES
 from chipshock.data.fetch import require_raw
@@ -204,10 +204,12 @@ def load(project: Project, name: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{rel} is missing; {_fix(project, [name])}")
     expected = read_checksums(project).get(table_file(name))
-    if expected != file_digest(path):
+    digest = file_digest(path)
+    if expected != digest:
         raise DataError(
             f"{rel} does not match data/processed/{CHECKSUMS} (changed or corrupt); {_fix(project, [name])}"
         )
+    reads.record(rel, digest)
     try:
         df = pd.read_parquet(path)
     except (OSError, ValueError, pyarrow.ArrowException) as exc:
