@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from chipshock import outputs
 from chipshock.data.cli import add_data_parser
 from chipshock.errors import ExecutionError, UserError
 from chipshock.params import merge_overrides, read_params_file
@@ -129,6 +130,7 @@ def _cmd_course(args: argparse.Namespace) -> int:
             raise ExecutionError("the autograders do not grade as they should:\n" + "\n".join(problems))
         print("every solution scores full marks and every blank notebook zero")
         print(write_answer_key(find_project(), out))
+        outputs.seal(out, "course")
     return 0
 
 

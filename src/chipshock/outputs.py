@@ -18,6 +18,9 @@ import json
 import os
 import re
 import shutil
+import signal
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,13 +35,37 @@ KINDS = {
     "course": "chipshock course",
 }
 CHECKOUT_SIGNS = (".git", "_config.yml", "pyproject.toml", "_toc.yml")
-LEGACY: dict[str, tuple[str, set[str]]] = {
-    "variant": (".chipshock-variant", {"book", "notebooks", "computation", "_static", "_vendor", "_build",
-                                       "_config.yml", "_toc.yml", "references.bib", "changes.csv",
-                                       ".chipshock-variant"}),
-    "student": ("html/index.html", {"html"}),
-}
-"""Folders written before `MARKER` existed: a file they all hold and the names they may hold."""
+VARIANT_LAYOUT = {"book", "notebooks", "computation", "_static", "_vendor", "_build", "_config.yml",
+                  "_toc.yml", "references.bib", "changes.csv", ".chipshock-variant"}
+
+
+def _legacy_variant(folder: Path) -> set[str] | None:
+    if not (folder / ".chipshock-variant").is_file():
+        return None
+    return {p.name for p in folder.iterdir()} - VARIANT_LAYOUT
+
+
+def _legacy_student(folder: Path) -> set[str] | None:
+    if not (folder / "html" / "index.html").is_file():
+        return None
+    return {p.name for p in folder.iterdir()} - {"html"}
+
+
+def course_layout(folder: Path) -> set[str]:
+    """Names in a course folder that `chipshock course` or `chipshock grade` write: one folder per
+    assignment (with its autograder) and the answer key."""
+    names = {p.name for p in folder.iterdir()}
+    return {n for n in names if (folder / n / f"{n}-autograder.zip").is_file()} | ({"answer-key.csv"} & names)
+
+
+def _legacy_course(folder: Path) -> set[str] | None:
+    layout = course_layout(folder)
+    return {p.name for p in folder.iterdir()} - layout if layout else None
+
+
+LEGACY = {"variant": _legacy_variant, "student": _legacy_student, "course": _legacy_course}
+"""Folders written before `MARKER` existed, recognised by their layout: the names that do not
+belong to it (None: not such a folder)."""
 TEMP = re.compile(r"^\..+\.tmp-(?P<pid>\d+)-[0-9a-z]+(\.part)?$")
 
 
@@ -85,9 +112,9 @@ def _why_not_owned(folder: Path, kind: str) -> str | None:
     if not present and not any(folder.iterdir()):
         return None
     marker = _marker(folder)
-    if marker is None and kind in LEGACY and (folder / LEGACY[kind][0]).is_file():
-        extra = ", ".join(sorted({p.name for p in folder.iterdir()} - LEGACY[kind][1]))
-        return f"holds files `{KINDS[kind]}` did not write ({extra})" if extra else None
+    legacy = LEGACY[kind](folder) if marker is None and kind in LEGACY else None
+    if legacy is not None:
+        return f"holds files `{KINDS[kind]}` did not write ({', '.join(sorted(legacy))})" if legacy else None
     signs = [s for s in CHECKOUT_SIGNS if (folder / s).exists() and s not in (marker or {}).get("files", [])]
     if signs:
         return f"looks like a checkout or project folder (it holds {', '.join(signs)})"
@@ -96,6 +123,9 @@ def _why_not_owned(folder: Path, kind: str) -> str | None:
     if marker.get("kind") != kind:
         return f"was made by `{KINDS.get(marker.get('kind'), 'another command')}`, not `{KINDS[kind]}`"
     unknown = sorted(present - set(marker["files"]) - {MARKER})
+    if kind == "course":  # `chipshock grade` adds an assignment it needs to the course folder
+        layout = course_layout(folder)
+        unknown = [u for u in unknown if u.split("/")[0] not in layout]
     if unknown:
         shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
         return f"holds files `{KINDS[kind]}` did not write ({shown})"
@@ -168,6 +198,25 @@ def sweep(folder: Path) -> list[Path]:
             entry.unlink(missing_ok=True)
         removed.append(entry)
     return removed
+
+
+def die_with_parent() -> None:
+    """Make this (worker) process exit when its parent does, even if the parent is killed with -9:
+    the kernel's parent-death signal on Linux, and a watcher thread everywhere."""
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 @contextlib.contextmanager

@@ -112,7 +112,7 @@ def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, f
             log(f"{chapter.id}: {'executed' if ran else 'cached'} ({seconds:.1f} s)")
         return timings
     log(f"executing chapters, {jobs} at a time")
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=outputs.die_with_parent) as pool:
         futures = [pool.submit(_execute_default, str(project.root), c.id, False) for c in CHAPTERS]
         for future in as_completed(futures):
             chapter_id, ran, seconds = future.result()
