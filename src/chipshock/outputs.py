@@ -167,9 +167,13 @@ def temp_name(name: str) -> str:
 
 def make_temp_dir(parent: Path, name: str) -> Path:
     """A new temporary folder in `parent` for building `name` (removed by `sweep` if left behind)."""
-    parent.mkdir(parents=True, exist_ok=True)
     path = parent / temp_name(name)
-    path.mkdir()
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        path.mkdir()
+    except OSError as exc:
+        raise UserError(f"cannot write in {parent} ({exc.strerror or exc}): choose a folder you can "
+                        "write to") from None
     return path
 
 
