@@ -104,6 +104,7 @@ def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, f
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     timings: dict[str, float] = {}
+    outputs.sweep(project.computation)  # what an earlier, killed run left
     jobs = max(1, min(jobs, len(CHAPTERS)))
     if jobs == 1:
         for chapter in CHAPTERS:
