@@ -164,3 +164,51 @@ def test_sweep_removes_only_temporary_files_of_dead_processes(tmp_path: Path) ->
         path.write_text("mine")
     assert sorted(outputs.sweep(tmp_path)) == sorted([stale_dir, stale_part])
     assert live.is_dir() and all(p.read_text() == "mine" for p in keep)
+
+
+def test_build_student_replaces_only_its_own_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chipshock.paths import Project
+    from chipshock.pipeline import assemble
+
+    def fake_book(project, staging: Path, log) -> None:
+        (staging / "_build" / "html").mkdir(parents=True)
+        (staging / "_build" / "html" / "index.html").write_text("student edition")
+
+    monkeypatch.setattr(assemble, "execute_all", lambda *a, **k: {})
+    monkeypatch.setattr(assemble, "write_generated_pages", lambda project: None)
+    monkeypatch.setattr(assemble, "_student_book", fake_book)
+    project = Project(tmp_path)
+    out = project.build_dir / "student"
+    (out / "html").mkdir(parents=True)
+    (out / "html" / "index.html").write_text("an edition from before the marker")
+    assert assemble.build_student(project, log=lambda m: None).read_text() == "student edition"
+    assert assemble.build_student(project, log=lambda m: None).is_file()
+    assert sorted(p.name for p in project.build_dir.iterdir()) == ["student"], "no temporary folder left"
+    (out / "html" / "my-notes.txt").write_text("mine")
+    with pytest.raises(UserError, match="did not write"):
+        assemble.build_student(project, log=lambda m: None)
+    assert (out / "html" / "my-notes.txt").read_text() == "mine"
+
+
+def test_course_out_refuses_a_folder_it_did_not_make(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chipshock.teaching import course
+
+    def fake_build(a, course_dir: Path):
+        folder = course_dir / a.chapter
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{a.chapter}-autograder.zip").write_text("zip")
+
+    monkeypatch.setattr(course, "build_assignment", fake_build)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    (checkout / "pyproject.toml").write_text("[project]")
+    with pytest.raises(UserError, match="looks like a checkout"):
+        course.build_course(checkout)
+    assert [p.name for p in checkout.iterdir()] == ["pyproject.toml"]
+    out = tmp_path / "course"
+    course.build_course(out)
+    course.build_course(out)  # its own folder
+    (out / "answer-key.csv").write_text("key")  # written by `course --check`, and
+    (out / "unknown.txt").write_text("?")
+    with pytest.raises(UserError, match=r"did not write \(unknown.txt\)"):
+        course.build_course(out)
