@@ -6,6 +6,7 @@ Grading cases (`chipshock grade`) are tested with the grader."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import os
 import subprocess
 import sys
@@ -40,9 +41,26 @@ def _published_project(project: Project) -> None:
         subprocess.run(["git", *cmd], cwd=project.root, check=True, capture_output=True)
 
 
+def _built_checkout(project: Project) -> None:
+    """The project as a checkout after `chipshock build`: git, and the main build's key."""
+    subprocess.run(["git", "init", "-q"], cwd=project.root, check=True, capture_output=True)
+    _write(project.build_dir / ".chipshock-build-key", "digest")
+    _write(project.build_dir / "html" / "index.html", "<html></html>")
+
+
 # (id, arguments given the project and a scratch folder, words the message must hold, preparation)
 Case = tuple[str, Callable[[Project, Path], list[str]], tuple[str, ...], Callable[[Project], None] | None]
 CASES: list[Case] = [
+    ("run --out a built checkout",
+     lambda p, t: ["run", "background", "-p", "start_date", "2017-01-01", "--out", str(p.root)],
+     ("looks like a checkout", ".git", "nothing was touched"), _built_checkout),
+    ("run --out a folder holding a file it did not write",
+     lambda p, t: ["run", "background", "-p", "start_date", "2017-01-01", "--out",
+                   str(Path(_write(t / "mine" / "notes.txt", "keep me")).parent)],
+     ("mine exists and was not made by `chipshock run`", "nothing was touched"), None),
+    ("run --out the home folder",
+     lambda p, t: ["run", "background", "-p", "start_date", "2017-01-01", "--out", str(t.parent / "home")],
+     ("home folder", "nothing was touched"), None),
     ("scalar for a list parameter",
      lambda p, t: ["run", "background", "-f", _write(t / "p.yml", "countries: 5\n")],
      ("parameter 'countries'", "is not a list", "[a, b]"), None),
@@ -101,17 +119,34 @@ def test_a_user_error_exits_2_with_a_message(tmp_path: Path, args, words, prepar
     project = copy_project(tmp_path / "book")
     if prepare:
         prepare(project)
-    scratch = tmp_path / "scratch"
+    scratch, home = tmp_path / "scratch", tmp_path / "home"
     scratch.mkdir()
-    env = {**os.environ, "CHIPSHOCK_ROOT": str(project.root)}
-    proc = subprocess.run([CHIPSHOCK, *args(project, scratch)], cwd=project.root, env=env,
+    _write(home / ".profile", "mine")
+    argv = args(project, scratch)
+    before = snapshot(tmp_path)
+    env = {**os.environ, "CHIPSHOCK_ROOT": str(project.root), "HOME": str(home)}
+    proc = subprocess.run([CHIPSHOCK, *argv], cwd=project.root, env=env,
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
     assert proc.stderr.startswith("chipshock: error: "), proc.stderr[-2000:]
     for word in words:
         assert word in proc.stderr, (word, proc.stderr)
-    assert not list(scratch.glob("**/.*.tmp-*")), "no temporary files left"
+    assert not list(tmp_path.glob("**/.*.tmp-*")), "no temporary files left"
+    assert snapshot(tmp_path) == before, "every byte in place (the default run a rerun compares with aside)"
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file and link under `folder` with its sha256, but executed notebooks and Jupyter's own
+    files (a chapter that fails after its default run has executed keeps that run)."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        rel = str(path.relative_to(folder))
+        if "/computation/" in f"/{rel}" or "/.ipython" in f"/{rel}" or "/.local" in f"/{rel}" \
+                or "/.cache" in f"/{rel}" or "/.jupyter" in f"/{rel}" or "/.config" in f"/{rel}":
+            continue
+        out[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "folder"
+    return out
 
 
 def _user_error_classes() -> set[str]:
