@@ -129,7 +129,7 @@ def test_a_user_error_exits_2_with_a_message(tmp_path: Path, args, words, prepar
                           capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 2, proc.stderr[-2000:]
     assert "Traceback" not in proc.stderr
-    assert proc.stderr.startswith("chipshock: error: "), proc.stderr[-2000:]
+    assert proc.stderr.strip().splitlines()[-1].startswith("chipshock: error: "), proc.stderr[-2000:]
     for word in words:
         assert word in proc.stderr, (word, proc.stderr)
     assert not list(tmp_path.glob("**/.*.tmp-*")), "no temporary files left"
