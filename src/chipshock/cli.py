@@ -8,7 +8,6 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from chipshock import outputs
 from chipshock.data.cli import add_data_parser
 from chipshock.errors import ExecutionError, UserError
 from chipshock.params import merge_overrides, read_params_file
@@ -123,6 +122,7 @@ def _cmd_course(args: argparse.Namespace) -> int:
     for built in build_course(out, only):
         print(built.autograder)
     if args.check:
+        from chipshock import outputs
         from chipshock.teaching.course import verify, write_answer_key
 
         problems = verify(find_project(), out, only)
