@@ -55,11 +55,15 @@ def test_files_are_written_atomically_and_run(tmp_path: Path) -> None:
     sets = assign(DEV.params, ["Ada Lovelace", "Alan Turing"], ["estimator"], seed=1)
     out = tmp_path / "assignments"
     write_assignments(DEV, sets, out, seed=1)
-    assert sorted(p.name for p in out.iterdir()) == ["ada-lovelace.yml", "alan-turing.yml", "assignments.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".chipshock-output", "ada-lovelace.yml", "alan-turing.yml", "assignments.csv"]
     assert read_params_file(out / "ada-lovelace.yml") == sets["Ada Lovelace"]
     assert "chipshock run developers -f ada-lovelace.yml" in (out / "ada-lovelace.yml").read_text()
-    with pytest.raises(UserError, match="not empty"):
+    write_assignments(DEV, sets, out, seed=1)  # its own folder: replaced
+    (out / "grades.xlsx").write_text("the teacher's")
+    with pytest.raises(UserError, match=r"holds files `chipshock assign` did not write \(grades.xlsx\)"):
         write_assignments(DEV, sets, out, seed=1)
+    assert (out / "grades.xlsx").read_text() == "the teacher's"
     assert [p for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert yaml.safe_load((out / "alan-turing.yml").read_text())["estimator"] in (
         "ols_level", "ols_log", "ppml")

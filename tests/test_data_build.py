@@ -83,15 +83,19 @@ def test_corrupt_or_truncated_raw_file(tmp_path):
     fetch(project, mirror=MIRROR, log=lambda m: None)
     raw = project.data / "raw/policy/agora/documents.csv"
     raw.write_bytes(raw.read_bytes()[:-100])  # truncated
-    with pytest.raises(
-        DataError, match=rf"data/raw/policy/agora/documents.csv is corrupt or truncated.*`{FETCH}`"
-    ):
+    other = project.data / "raw/policy/agora/authorities.csv"
+    other.write_bytes(other.read_bytes()[:-10])
+    with pytest.raises(DataError) as bad:
         build_all(project, log=lambda m: None)
+    for rel in ("documents.csv", "authorities.csv"):  # every corrupt file is named, not just the first
+        assert f"raw file data/raw/policy/agora/{rel} is corrupt or truncated" in str(bad.value)
+    assert str(bad.value).endswith(f"`{FETCH}`")
+    other.unlink()
     gz = project.data / "raw/hf/osir-lmts/data/2025-01-14/HuggingFace/raw-models-info.jsonl.gz"
     data = bytearray(gz.read_bytes())
     data[100] ^= 0xFF  # one flipped byte, same size
     gz.write_bytes(bytes(data))
-    assert fetch(project, mirror=MIRROR, log=lambda m: None) == {"skipped": 81, "copied": 2, "downloaded": 0}
+    assert fetch(project, mirror=MIRROR, log=lambda m: None) == {"skipped": 80, "copied": 3, "downloaded": 0}
 
 
 def test_processed_checksum_mismatch(tmp_path):

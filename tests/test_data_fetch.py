@@ -98,7 +98,7 @@ def test_download_404_is_a_clear_error(server, tmp_path):
 
 def test_connection_refused_is_a_clear_error(tmp_path):
     f = RawFile("t", "x.csv", "0" * 64, 1, url="http://127.0.0.1:9/x.csv")
-    with pytest.raises(DataError, match=r"data/raw/x.csv: download .* failed"):
+    with pytest.raises(DataError, match=r"data/raw/x.csv: cannot reach 127.0.0.1:9 .*nothing was written"):
         fetch_files([f], tmp_path, log=lambda m: None)
 
 

@@ -13,7 +13,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "chipshock"
 
 # Layers from the bottom up; a module may import its own layer or a lower one, never a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "paths", "params", "keys"),
+    ("errors", "paths", "params", "keys", "outputs"),
     ("data", "econometrics", "charts", "tables", "numbers", "wording", "gluing", "results",
      "claims"),
     ("measures",),

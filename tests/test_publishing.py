@@ -57,6 +57,51 @@ def test_publish_needs_a_git_checkout_and_executed_notebooks(tmp_path: Path) -> 
         publish(Project(tmp_path), tmp_path / "out", "acme/book")
 
 
+def _checkout_with_notebooks(root: Path) -> Project:
+    """A small git checkout with (empty) executed notebooks, enough to publish."""
+    (root / "book").mkdir(parents=True)
+    (root / "book" / "intro.md").write_text("# Intro\n")
+    (root / "computation").mkdir()
+    for chapter in CHAPTERS:
+        nbformat.write(nbformat.v4.new_notebook(), root / chapter.executed)
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "book"], cwd=root, check=True)
+    return Project(root)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_publish_replaces_only_a_folder_it_published(tmp_path: Path) -> None:
+    """Issue 25, case 2: `publish --out DIR` removed whatever was in DIR, a checkout included."""
+    project = _checkout_with_notebooks(tmp_path / "book")
+    out = tmp_path / "pub"
+    publish(project, out, "acme/book")
+    (out / "book" / "intro.md").write_text("stale")
+    publish(project, out, "acme/book")  # its own folder: replaced
+    assert (out / "book" / "intro.md").read_text() == "# Intro\n"
+    (out / "notes.txt").write_text("mine")
+    before = _files(out)
+    with pytest.raises(UserError, match=r"holds files `chipshock publish` did not write \(notes.txt\)"):
+        publish(project, out, "acme/book")
+    assert _files(out) == before
+    checkout = _files(project.root)
+    with pytest.raises(UserError, match="looks like a checkout"):
+        publish(project, project.root, "acme/book")
+    assert _files(project.root) == checkout and (project.root / ".git").is_dir()
+
+
+@pytest.mark.parametrize("bad", ['acme/book"], check=True)\nimport os; os.system("id")#', "acme", "a/b/c",
+                                 "acme/bo ok"])
+def test_publish_repository_is_validated_like_the_environment_variable(tmp_path: Path, bad: str) -> None:
+    """Issue 25, case 9: --repository was pasted unvalidated into the Colab setup cell."""
+    project = _checkout_with_notebooks(tmp_path / "book")
+    with pytest.raises(UserError, match=r"--repository is .*owner/name"):
+        publish(project, tmp_path / "pub", bad)
+    assert not (tmp_path / "pub").exists()
+
+
 @pytest.mark.slow
 def test_publish_copies_tracked_files_and_notebooks(built_book: Project, tmp_path: Path) -> None:
     root = built_book.root

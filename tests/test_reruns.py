@@ -106,7 +106,7 @@ def test_an_out_folder_that_is_not_a_variant_is_left_alone(book: Project, tmp_pa
     out.mkdir()
     (out / "notes.txt").write_text("keep me")
     proc = chipshock(book, "run", "background", "--out", str(out))
-    assert proc.returncode == 2 and "not a variant folder" in proc.stderr
+    assert proc.returncode == 2 and "was not made by `chipshock run`" in proc.stderr
     assert [p.name for p in out.iterdir()] == ["notes.txt"] and (out / "notes.txt").read_text() == "keep me"
 
 

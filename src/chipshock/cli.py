@@ -122,6 +122,7 @@ def _cmd_course(args: argparse.Namespace) -> int:
     for built in build_course(out, only):
         print(built.autograder)
     if args.check:
+        from chipshock import outputs
         from chipshock.teaching.course import verify, write_answer_key
 
         problems = verify(find_project(), out, only)
@@ -129,6 +130,7 @@ def _cmd_course(args: argparse.Namespace) -> int:
             raise ExecutionError("the autograders do not grade as they should:\n" + "\n".join(problems))
         print("every solution scores full marks and every blank notebook zero")
         print(write_answer_key(find_project(), out))
+        outputs.seal(out, "course")
     return 0
 
 

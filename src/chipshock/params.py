@@ -60,7 +60,11 @@ class Param:
     def coerce(self, value: Any) -> Any:
         """Convert a CLI string or a YAML value to this parameter's type, or raise ParamError."""
         if self.is_list:
-            items = _split_list(value)
+            try:
+                items = _split_list(value)
+            except TypeError as exc:
+                raise self._error(value, f"is not a list ({exc}); write a YAML list such as [a, b] "
+                                  "or comma-separated text a,b") from None
             out = [self._coerce_item(v) for v in items]
             if len(out) < self.min_items:
                 raise self._error(value, f"needs at least {self.min_items} item(s)")
@@ -250,6 +254,9 @@ def read_params_file(path: Path) -> dict[str, Any]:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ParamError(f"cannot read parameter file {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ParamError(f"parameter file {path} is not UTF-8 text (byte {exc.start}); "
+                         "save it as UTF-8 and run the command again") from None
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

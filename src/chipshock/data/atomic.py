@@ -5,19 +5,26 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
+
+from chipshock import outputs
+
+
+def temp_file(folder: Path, final: str) -> Path:
+    """A new empty `.part` file in `folder` for writing `final`, named so that a later run removes
+    it if this process dies first (`chipshock.outputs.sweep`)."""
+    path = folder / f"{outputs.temp_name(final)}.part"
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    return path
 
 
 @contextlib.contextmanager
 def atomic_path(dest: Path) -> Iterator[Path]:
     """A temp path next to `dest`; moved onto `dest` if the block succeeds, deleted otherwise."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part", dir=dest.parent)
-    os.close(fd)
-    tmp = Path(name)
+    tmp = temp_file(dest.parent, dest.name)
     try:
         yield tmp
         os.chmod(tmp, 0o644)

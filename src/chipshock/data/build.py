@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,8 +14,9 @@ import pandera.pandas as pa
 import pyarrow as pyarrow
 import pyarrow.parquet as pq
 
-from chipshock.data import BUILD_FIX, FETCH_FIX
-from chipshock.data.atomic import file_digest
+from chipshock import outputs
+from chipshock.data import BUILD_FIX, FETCH_FIX, reads
+from chipshock.data.atomic import file_digest, temp_file
 from chipshock.data.dictionaries import MODEL_FAMILIES, POLICY_DICTIONARIES
 from chipshock.data.fetch import require_raw
 from chipshock.data.sources import raw_dir
@@ -110,9 +110,7 @@ def staged(folder: Path) -> Iterator[dict[str, Path]]:
 
 
 def _temp(folder: Path, final: str) -> Path:
-    fd, name = tempfile.mkstemp(prefix=f".{final}.", suffix=".part", dir=folder)
-    os.close(fd)
-    return Path(name)
+    return temp_file(folder, final)
 
 
 def _coverage(name: str, df: pd.DataFrame) -> str:
@@ -144,6 +142,7 @@ def build_all(
 ) -> dict[str, dict]:
     """Build every processed table from data/raw/; replace data/processed/ only if all succeed."""
     out_dir = processed_dir(project)
+    outputs.sweep(out_dir)
     raw = require_raw(project, [rel for m in TABLES.values() for rel in m.RAW])
     built: dict[str, pd.DataFrame] = {}
     info: dict[str, dict] = {}
@@ -204,10 +203,12 @@ def load(project: Project, name: str) -> pd.DataFrame:
     if not path.is_file():
         raise DataError(f"{rel} is missing; {_fix(project, [name])}")
     expected = read_checksums(project).get(table_file(name))
-    if expected != file_digest(path):
+    digest = file_digest(path)
+    if expected != digest:
         raise DataError(
             f"{rel} does not match data/processed/{CHECKSUMS} (changed or corrupt); {_fix(project, [name])}"
         )
+    reads.record(rel, digest)
     try:
         df = pd.read_parquet(path)
     except (OSError, ValueError, pyarrow.ArrowException) as exc:

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pandera.pandas as pa
 
+from chipshock.data import reads
 from chipshock.data.catalog import EVENT_KINDS, MODEL_RELEASES, POLICY_EVENTS, STANCES
 from chipshock.errors import DataError
 from chipshock.paths import Project
@@ -44,7 +45,7 @@ RELEASES_SCHEMA = pa.DataFrameSchema(
 
 def read_checked_csv(root: Path, rel: str, schema: pa.DataFrameSchema) -> pd.DataFrame:
     """A committed curated CSV (all columns text) validated by `schema`; DataError naming the fix."""
-    path = root / rel
+    path = reads.use(root, rel)
     if not path.is_file():
         raise DataError(f"{rel} is missing; it is committed with the project: restore it with "
                         f"`git checkout -- {rel}`")
@@ -56,7 +57,7 @@ def read_checked_csv(root: Path, rel: str, schema: pa.DataFrameSchema) -> pd.Dat
 
 
 def _read(project: Project, rel: str, schema: pa.DataFrameSchema) -> pd.DataFrame:
-    path: Path = project.root / rel
+    path: Path = reads.use(project.root, rel)
     if not path.is_file():
         raise DataError(
             f"{rel} is missing; it is committed with the project: restore it with `git checkout -- {rel}`"

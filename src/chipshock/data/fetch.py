@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from chipshock.data import FETCH_FIX
 from chipshock.data.atomic import atomic_path, file_digest
+from chipshock.data.net import CONNECT_TIMEOUT, offline_message, unreachable
 from chipshock.data.sources import RawFile, load_sources, raw_dir, select
 from chipshock.errors import DataError
 from chipshock.paths import Project
@@ -61,7 +62,7 @@ def download(f: RawFile, dest: Path, session: requests.Session | None = None) ->
         )
     http = session or requests.Session()
     try:
-        with http.get(f.url, stream=True, timeout=TIMEOUT) as response:
+        with http.get(f.url, stream=True, timeout=(CONNECT_TIMEOUT, TIMEOUT)) as response:
             response.raise_for_status()
             total = int(response.headers.get("content-length") or 0) or None
             with atomic_path(dest) as tmp:
@@ -75,6 +76,9 @@ def download(f: RawFile, dest: Path, session: requests.Session | None = None) ->
                         _stream(response, raw, total, Path(f.path).name)
                 _check(tmp, f, f.url)
     except requests.RequestException as exc:
+        if unreachable(exc):
+            raise DataError(f"data/raw/{f.path}: {offline_message(f.url, exc)}; nothing was written (or copy "
+                            f"from a mirror: `{FETCH_FIX}`)") from None
         raise DataError(
             f"data/raw/{f.path}: download from {f.url} failed ({exc}); nothing was written. "
             f"Retry, or copy from a mirror: `{FETCH_FIX}`"
@@ -121,16 +125,19 @@ def fetch(
 def require_raw(project: Project, rels: Iterable[str]) -> dict[str, Path]:
     """Paths of raw files, each checked against data/sources.yml; DataError names the file and the fix."""
     listed = {f.path: f for s in load_sources(project) for f in s.files}
-    out = {}
-    for rel in rels:
-        f = listed[rel]
+    out, missing, corrupt = {}, [], []
+    for rel in dict.fromkeys(rels):
         path = raw_dir(project) / rel
         if not path.is_file():
-            raise DataError(f"raw file data/raw/{rel} is missing; fetch it with `{FETCH_FIX}`")
-        if not is_verified(path, f):
-            raise DataError(
-                f"raw file data/raw/{rel} is corrupt or truncated (its sha256 or size differs from "
-                f"data/sources.yml); fetch it again with `{FETCH_FIX}`"
-            )
+            missing.append(f"data/raw/{rel}")
+        elif not is_verified(path, listed[rel]):
+            corrupt.append(f"data/raw/{rel}")
         out[rel] = path
+    problems = [f"raw file {rel} is missing" for rel in missing[:10]]
+    problems += [f"and {len(missing) - 10} more raw files are missing"] if len(missing) > 10 else []
+    problems += [f"raw file {rel} is corrupt or truncated (its sha256 or size differs from data/sources.yml)"
+                 for rel in corrupt]
+    if problems:
+        raise DataError(f"{'; '.join(problems)}; fetch {'it' if len(problems) == 1 else 'them'} "
+                        f"(again) with `{FETCH_FIX}`")
     return out

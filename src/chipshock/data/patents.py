@@ -37,6 +37,7 @@ import requests
 
 from chipshock.data.atomic import atomic_path
 from chipshock.data.dictionaries import FAMILY_ORIGIN, MODEL_FAMILIES
+from chipshock.data.net import CONNECT_TIMEOUT, offline_message, unreachable
 from chipshock.errors import DataError, UserError
 
 BULK_BASE = "https://s3.amazonaws.com/data.patentsview.org"
@@ -226,7 +227,7 @@ def download(url: str, dest: Path, session: requests.Session | None = None,
     http = session or requests.Session()
     log(f"downloading {url}")
     try:
-        with http.get(url, stream=True, timeout=TIMEOUT) as response:
+        with http.get(url, stream=True, timeout=(CONNECT_TIMEOUT, TIMEOUT)) as response:
             if response.status_code != 200:
                 raise DataError(f"download of {url} failed: HTTP {response.status_code}; check the year "
                                 "(PatentsView publishes yearly text tables up to the last full year)")
@@ -234,6 +235,8 @@ def download(url: str, dest: Path, session: requests.Session | None = None,
                 for chunk in response.iter_content(CHUNK):
                     out.write(chunk)
     except requests.RequestException as exc:
+        if unreachable(exc):
+            raise DataError(offline_message(url, exc)) from None
         raise DataError(f"download of {url} failed ({exc.__class__.__name__}); are you online?") from None
     return dest
 
@@ -287,8 +290,10 @@ def _post(session: requests.Session, url: str, body: dict, key: str, retries: in
     for attempt in range(retries + 1):
         try:
             response = session.post(url, json=body, headers={"X-Api-Key": key, "Accept": "application/json"},
-                                    timeout=TIMEOUT)
+                                    timeout=(CONNECT_TIMEOUT, TIMEOUT))
         except requests.RequestException as exc:
+            if unreachable(exc):
+                raise DataError(offline_message(url, exc)) from None
             raise DataError(f"PatentSearch API request to {url} failed ({exc.__class__.__name__}); "
                             "are you online?") from None
         if response.status_code == 429 and attempt < retries:

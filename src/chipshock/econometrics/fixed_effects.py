@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from chipshock.errors import ConvergenceError
+
 
 def codes(frame: pd.DataFrame, columns: list[str]) -> np.ndarray:
     """Integer codes 0..G-1 for the combinations of `columns`."""
@@ -45,7 +47,8 @@ def demean(
             change = max(change, float(np.abs(means).max(initial=0.0)))
         if change < tol or len(groups) == 1:
             return x
-    raise RuntimeError("fixed effects did not converge: check for disconnected groups")
+    raise ConvergenceError("the fixed effects did not converge (disconnected groups in this selection); "
+                           "widen the window or add repositories so that the groups connect")
 
 
 def nested_in(groups: np.ndarray, clusters: np.ndarray) -> bool:

@@ -10,6 +10,7 @@ from scipy import stats
 
 from chipshock.econometrics.fixed_effects import codes, demean, drop_singletons, nested_in
 from chipshock.econometrics.inference import BootstrapResult, cluster_scores, cr1, wild_cluster_bootstrap
+from chipshock.errors import ConvergenceError
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,8 @@ def fit_ppml(frame: pd.DataFrame, y: str, x: list[str], fe: list[list[str]], clu
             break
         deviance = new
     else:
-        raise RuntimeError("PPML did not converge")
+        raise ConvergenceError("the PPML estimator did not converge on this selection; choose "
+                               "`-p estimator ols_level`, or widen the window or add repositories")
     bread = np.linalg.inv((xt * mu[:, None]).T @ xt)
     df_k = small_sample_k(groups, clusters, len(x))
     vcov = cr1(bread, cluster_scores(xt, yv - mu, clusters), len(yv), df_k)

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from chipshock import outputs
 from chipshock.errors import ExecutionError, UserError
 from chipshock.params import params_hash
 from chipshock.paths import Project
@@ -31,8 +31,6 @@ BOOK_INPUTS = ("book/**/*.md", "notebooks/*.md", "computation/*.ipynb", "_static
 BOOK_FILES = ("_config.yml", "_toc.yml", "references.bib")
 STAMP = ".chipshock-build-key"
 PUBLISHED_BRANCH = "published"
-VARIANT_MARK = ".chipshock-variant"
-"""A file in every variant folder: `--out` replaces only folders that carry it."""
 MYST_URL_SCHEMES = ["http", "https", "mailto", "ftp", "file"]
 
 Log = Callable[[str], None]
@@ -106,6 +104,7 @@ def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, f
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     timings: dict[str, float] = {}
+    outputs.sweep(project.computation)  # what an earlier, killed run left
     jobs = max(1, min(jobs, len(CHAPTERS)))
     if jobs == 1:
         for chapter in CHAPTERS:
@@ -114,7 +113,7 @@ def execute_all(project: Project, log: Log = _say, jobs: int = 1) -> dict[str, f
             log(f"{chapter.id}: {'executed' if ran else 'cached'} ({seconds:.1f} s)")
         return timings
     log(f"executing chapters, {jobs} at a time")
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=outputs.die_with_parent) as pool:
         futures = [pool.submit(_execute_default, str(project.root), c.id, False) for c in CHAPTERS]
         for future in as_completed(futures):
             chapter_id, ran, seconds = future.result()
@@ -198,7 +197,6 @@ def _lay_out_variant(project: Project, chapter: Chapter, dest: Path) -> None:
         chapters.append({"file": "book/references"})
     toc = {"format": "jb-book", "root": f"book/{chapter.id}", "chapters": chapters}
     (dest / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False), encoding="utf-8")
-    (dest / VARIANT_MARK).write_text(f"{chapter.id}\n", encoding="utf-8")
 
 
 def _rewrite_notebook(path: Path, chapter: Chapter, project: Project) -> None:
@@ -224,14 +222,12 @@ def default_run(project: Project, chapter: Chapter, log: Log = _say) -> tuple[Pa
         log(f"{chapter.id}: executing the default run to compare with")
         execute(project, chapter, plain, path)
         log(f"{chapter.id}: default run executed ({time.perf_counter() - t0:.1f} s)")
-    return path, key["key"]
+    return path, cache.stored_run(path) or ""
 
 
 def check_out_folder(out: Path) -> None:
     """`--out` may name a new folder or an earlier variant, never another folder (it is replaced)."""
-    if out.exists() and not (out / VARIANT_MARK).is_file() and not (out / "_build" / STAMP).is_file():
-        raise UserError(f"--out {out} exists and is not a variant folder made by `chipshock run`; "
-                        "nothing was touched: choose a new folder, or leave --out out to use variants/")
+    outputs.check(out, "variant")
 
 
 def run_variant(
@@ -258,8 +254,9 @@ def run_variant(
         for line in changes.summary_lines(changes.compare(default_nb, executed)):
             log(line)
         return page
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    outputs.sweep(out.parent)
+    outputs.sweep(project.computation)
+    staging = outputs.make_temp_dir(out.parent, out.name)
     try:
         _lay_out_variant(project, chapter, staging)
         for source in (executed, default_nb):
@@ -283,7 +280,7 @@ def run_variant(
         jupyter_book(staging, log)
         log(f"{chapter.id}: built in {time.perf_counter() - t0:.1f} s")
         (staging / "_build" / STAMP).write_text(_variant_stamp(staging, default_key))
-        _replace_dir(staging, out)
+        outputs.replace(staging, out, "variant")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     log(f"{chapter.id}: done in {time.perf_counter() - started:.1f} s; all changes in {out / 'changes.csv'}")
@@ -294,17 +291,6 @@ def _variant_stamp(folder: Path, default_key: str) -> str:
     return f"{book_digest(folder)}\n{default_key}"
 
 
-def _replace_dir(new: Path, dest: Path) -> None:
-    """Put `new` at `dest`, replacing what was there, without a window with nothing valid."""
-    if dest.exists():
-        old = dest.with_name(f".{dest.name}-old-{os.getpid()}")
-        os.replace(dest, old)
-        os.replace(new, dest)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, dest)
-
-
 def strip_solutions(text: str) -> str:
     """A page without its solution blocks (`:::{admonition} Solution` ... `:::`)."""
     return SOLUTION.sub("", text)
@@ -312,10 +298,25 @@ def strip_solutions(text: str) -> str:
 
 def build_student(project: Project, log: Log = _say, jobs: int = 1) -> Path:
     """The book without exercise solutions, in _build/student/html; the index path."""
+    out = project.build_dir / "student"
+    outputs.check(out, "student", "the student edition's folder")
     execute_all(project, log, jobs)
     write_generated_pages(project)
-    staging = project.build_dir / "student-src"
-    shutil.rmtree(staging, ignore_errors=True)
+    outputs.sweep(project.build_dir)
+    staging = outputs.make_temp_dir(project.build_dir, "student-src")
+    html = outputs.make_temp_dir(project.build_dir, "student")
+    try:
+        _student_book(project, staging, log)
+        os.replace(staging / "_build" / "html", html / "html")
+        outputs.replace(html, out, "student", "the student edition's folder")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(html, ignore_errors=True)
+    return out / "html" / "index.html"
+
+
+def _student_book(project: Project, staging: Path, log: Log) -> None:
+    """Copy the book into `staging` without its solutions and build it there."""
     for name in STUDENT_COPY:
         src, dst = project.root / name, staging / name
         if src.is_dir():
@@ -329,10 +330,3 @@ def build_student(project: Project, log: Log = _say, jobs: int = 1) -> Path:
     config["title"] = f"{config.get('title', 'Book')} (student edition)"
     (staging / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     jupyter_book(staging, log)
-    out = project.build_dir / "student"
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    os.replace(staging / "_build" / "html", out / "html")
-    shutil.rmtree(staging, ignore_errors=True)
-    return out / "html" / "index.html"

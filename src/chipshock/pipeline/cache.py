@@ -10,8 +10,6 @@ from typing import Any
 
 import chipshock
 from chipshock.data.atomic import file_digest
-from chipshock.errors import DataError
-from chipshock.paths import Project
 
 PACKAGE_DIR = Path(chipshock.__file__).resolve().parent
 
@@ -31,38 +29,44 @@ def code_digest(package_dir: Path | None = None) -> str:
     return tree_digest(package_dir.rglob("*.py"), package_dir)
 
 
-def data_digests(project: Project, inputs: Iterable[str], how_to_make: str) -> dict[str, str]:
-    """Digest of each input data file; a missing one is a DataError saying how to make it."""
-    out = {}
-    for rel in inputs:
-        path = project.root / rel
-        if not path.is_file():
-            raise DataError(f"input data file {rel} is missing; make it with `{how_to_make}`")
-        out[rel] = file_digest(path)
-    return out
-
-
-def execution_key(
-    notebook_source: Path,
-    params_plain: Mapping[str, Any],
-    data: Mapping[str, str],
-    code: str,
-) -> dict[str, Any]:
-    """The four components of a chapter's execution key and their combined digest."""
+def execution_key(notebook_source: Path, params_plain: Mapping[str, Any], code: str) -> dict[str, Any]:
+    """What a chapter's execution depends on before it runs (notebook source, parameters, package
+    code) and their combined digest `key`; the data it reads are added by `with_reads`."""
     parts = {
         "notebook": file_digest(notebook_source),
         "params": hashlib.sha256(json.dumps(params_plain, sort_keys=True).encode()).hexdigest(),
-        "data": dict(sorted(data.items())),
         "code": code,
     }
     parts["key"] = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return parts
 
 
-def stored_key(executed: Path) -> str | None:
-    """The key recorded in an executed notebook, or None if absent or unreadable."""
+def with_reads(key: Mapping[str, Any], reads: Mapping[str, str]) -> dict[str, Any]:
+    """The key of a finished execution: `key` plus the record of every file it read (path → sha256,
+    see `chipshock.data.reads`), and `run`, a digest of both (it changes whenever the data did)."""
+    out = {k: v for k, v in key.items() if k != "root"}
+    out["reads"] = dict(sorted(reads.items()))
+    out["run"] = hashlib.sha256(json.dumps([out["key"], out["reads"]], sort_keys=True).encode()).hexdigest()
+    return out
+
+
+def stored(executed: Path) -> dict[str, Any] | None:
+    """The cache entry recorded in an executed notebook, or None if absent or unreadable."""
     try:
         meta = json.loads(executed.read_text(encoding="utf-8"))["metadata"]
-        return meta["chipshock"]["cache"]["key"]
+        entry = meta["chipshock"]["cache"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    return entry if isinstance(entry, dict) else None
+
+
+def stored_key(executed: Path) -> str | None:
+    """The pre-execution key recorded in an executed notebook, or None if absent or unreadable."""
+    entry = stored(executed)
+    return entry.get("key") if entry else None
+
+
+def stored_run(executed: Path) -> str | None:
+    """The digest of an execution and the data it read (see `with_reads`), or None."""
+    entry = stored(executed)
+    return entry.get("run") if entry else None

@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,8 @@ from typing import Any
 import nbformat
 import papermill
 
+from chipshock import outputs
+from chipshock.data import reads
 from chipshock.errors import ExecutionError, UserError, user_error_names
 from chipshock.paths import ROOT_ENV, Project
 from chipshock.pipeline import cache
@@ -36,15 +37,11 @@ def _env(name: str, value: str) -> Iterator[None]:
 
 
 def chapter_key(project: Project, chapter: Chapter, params_plain: Mapping[str, Any]) -> dict[str, Any]:
-    """The execution key of a chapter under these parameters."""
-    data = cache.data_digests(project, chapter.inputs, "chipshock data fetch && chipshock data build")
-    for extra in chapter.extra_inputs(dict(params_plain)):
-        path = Path(extra) if Path(extra).is_absolute() else project.root / extra
-        if path.is_file():
-            data[extra] = cache.file_digest(path)
-        elif path.is_dir():
-            data[extra] = cache.tree_digest([f for f in path.rglob("*") if f.is_file()], path)
-    return cache.execution_key(project.root / chapter.source, params_plain, data, cache.code_digest())
+    """The execution key of a chapter under these parameters: its notebook, parameters and code.
+
+    The data it read are checked from the record its last execution stored (`is_fresh`)."""
+    key = cache.execution_key(project.root / chapter.source, params_plain, cache.code_digest())
+    return {**key, "root": str(project.root)}
 
 
 def show_progress() -> bool:
@@ -53,7 +50,11 @@ def show_progress() -> bool:
 
 
 def is_fresh(executed: Path, key: Mapping[str, Any]) -> bool:
-    return executed.is_file() and cache.stored_key(executed) == key["key"]
+    """The executed notebook was made under `key` and every file it read is as it read it."""
+    stored = cache.stored(executed)
+    return (stored is not None and stored.get("key") == key["key"]
+            and isinstance(stored.get("reads"), dict)
+            and not reads.changed(Path(key["root"]), stored["reads"]))
 
 
 def execute(
@@ -74,11 +75,12 @@ def execute(
     if not force and is_fresh(out, key):
         return False
     nb = with_declared_parameters(read_source(project.root / chapter.source), chapter.id, chapter.params)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{chapter.id}-", dir=out.parent) as tmp:
-        src, dst = Path(tmp) / "in.ipynb", Path(tmp) / out.name
+    outputs.sweep(out.parent)
+    tmp = outputs.make_temp_dir(out.parent, chapter.id)
+    try:
+        src, dst, record = tmp / "in.ipynb", tmp / out.name, tmp / "reads.jsonl"
         nbformat.write(nb, src)
-        with _env(ROOT_ENV, str(project.root)):
+        with _env(ROOT_ENV, str(project.root)), _env(reads.ENV, str(record)):
             try:
                 papermill.execute_notebook(
                     str(src), str(dst), parameters=dict(params_plain), cwd=str(project.notebooks),
@@ -89,8 +91,10 @@ def execute(
                 )
             except papermill.PapermillExecutionError as exc:
                 _raise_cell_error(chapter, exc)
-        _record(dst, chapter, params_plain, key)
+        _record(dst, chapter, params_plain, cache.with_reads(key, reads.collected(record)))
         os.replace(dst, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return True
 
 
@@ -115,8 +119,7 @@ def _record(path: Path, chapter: Chapter, params_plain: Mapping[str, Any], key: 
 def copy_atomic(src: Path, dst: Path) -> None:
     """Copy a file so that readers never see it half-written."""
     dst.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=dst.parent, prefix=f".{dst.name}.", delete=False) as fh:
-        tmp = Path(fh.name)
+    tmp = dst.parent / outputs.temp_name(dst.name)
     try:
         shutil.copyfile(src, tmp)
         os.replace(tmp, dst)

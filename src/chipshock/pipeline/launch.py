@@ -35,11 +35,15 @@ def repository(root: Path) -> str | None:
         config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
         value = str((config.get("chipshock") or {}).get("repository") or "").strip()
         source = "chipshock: repository: in _config.yml"
-    if not value:
-        return None
-    value = value.removeprefix("https://github.com/").removesuffix(".git").strip("/")
+    return checked_repository(value, source) if value else None
+
+
+def checked_repository(value: str, source: str) -> str:
+    """`value` as owner/name (a GitHub URL is trimmed); UserError naming `source` otherwise."""
+    value = value.strip().removeprefix("https://github.com/").removesuffix(".git").strip("/")
     if not OWNER_NAME.fullmatch(value):
-        raise UserError(f"{source} is {value!r}; give the GitHub repository as owner/name")
+        raise UserError(f"{source} is {value!r}; give the GitHub repository as owner/name "
+                        "(letters, digits, '.', '-' and '_' only)")
     return value
 
 

@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from chipshock.data.atomic import write_if_changed
+from chipshock.data.reads import ABSENT
 from chipshock.paths import Project
+from chipshock.pipeline import cache
 from chipshock.pipeline.registry import CHAPTERS, Chapter
 
 ITEM = re.compile(
@@ -105,6 +107,14 @@ def unlabelled(project: Project, chapter: Chapter) -> list[str]:
     return [i.key for i in items(page, chapter.id) if f"({i.code_label})=" not in source]
 
 
+def files_read(project: Project, chapter: Chapter) -> list[str]:
+    """The data files the chapter's executed notebook read (its cache record), else its declared INPUTS."""
+    entry = cache.stored(project.root / chapter.executed)
+    if entry and isinstance(entry.get("reads"), dict):
+        return [path for path, digest in entry["reads"].items() if digest != ABSENT]
+    return list(chapter.inputs)
+
+
 def figures_page(project: Project) -> str:
     """Markdown of the 'Figures and tables' page: every item with its cell, inputs and parameters."""
     lines = [
@@ -120,7 +130,7 @@ def figures_page(project: Project) -> str:
         found = items(page.read_text(encoding="utf-8"), chapter.id)
         if not found:
             continue
-        inputs = ", ".join(f"`{i}`" for i in chapter.inputs) or "none (simulated data)"
+        inputs = ", ".join(f"`{i}`" for i in files_read(project, chapter)) or "none (simulated data)"
         params = ", ".join(f"`{p}`" for p in chapter.params.names())
         lines += [f"## {chapter.title}", "",
                   f"Notebook: `{chapter.source}`. Data: {inputs}. Parameters: {params}.", "",

@@ -15,9 +15,11 @@ from pathlib import Path
 
 import nbformat
 
+from chipshock import outputs
 from chipshock.errors import UserError
 from chipshock.paths import Project
 from chipshock.pipeline.assemble import PUBLISHED_BRANCH
+from chipshock.pipeline.launch import checked_repository
 from chipshock.pipeline.registry import CHAPTERS
 
 SETUP_TAG = "chipshock-setup"
@@ -56,21 +58,29 @@ def with_setup_cell(notebook: Path, repository: str) -> nbformat.NotebookNode:
 
 
 def publish(project: Project, out: Path, repository: str) -> list[Path]:
-    """Copy the tracked files and the executed notebooks (with the setup cell) into `out`."""
+    """Copy the tracked files and the executed notebooks (with the setup cell) into `out`.
+
+    `out` is replaced only if an earlier `chipshock publish` made it (see `chipshock.outputs`).
+    """
+    repository = checked_repository(repository, "--repository")
+    outputs.check(out, "publish")
     missing = [c.executed for c in CHAPTERS if not (project.root / c.executed).is_file()]
     if missing:
         raise UserError(f"executed notebooks are missing ({', '.join(missing)}); run `chipshock build` first")
-    if out.exists():
-        shutil.rmtree(out)
-    for rel in tracked_files(project.root):
-        src = project.root / rel
-        if src.is_file():
-            (out / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, out / rel)
-    written = []
-    for chapter in CHAPTERS:
-        dest = out / chapter.executed
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        nbformat.write(with_setup_cell(project.root / chapter.executed, repository), dest)
-        written.append(dest)
-    return written
+    tracked = tracked_files(project.root)
+    outputs.sweep(out.parent)
+    staging = outputs.make_temp_dir(out.parent, out.name)
+    try:
+        for rel in tracked:
+            src = project.root / rel
+            if src.is_file():
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, staging / rel)
+        for chapter in CHAPTERS:
+            dest = staging / chapter.executed
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(with_setup_cell(project.root / chapter.executed, repository), dest)
+        outputs.replace(staging, out, "publish")
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [out / chapter.executed for chapter in CHAPTERS]

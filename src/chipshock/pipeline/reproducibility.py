@@ -39,7 +39,8 @@ def execution_rows(project: Project) -> list[str]:
         seconds = pm.get("duration")
         when = (pm.get("end_time") or "")[:19].replace("T", " ")
         shown = f"{seconds:.1f}" if isinstance(seconds, (int, float)) else "not executed"
-        key = meta.get("chipshock", {}).get("cache", {}).get("key", "")[:12]
+        entry = meta.get("chipshock", {}).get("cache", {})
+        key = (entry.get("run") or entry.get("key", ""))[:12]  # `run` covers the data it read too
         rows.append(f"| `{chapter.id}` | {shown} | {when or '–'} UTC | `{key or '–'}` |")
     return rows
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +12,7 @@ from typing import Any
 import numpy as np
 import yaml
 
+from chipshock import outputs
 from chipshock.errors import ParamError, UserError
 from chipshock.params import Param, ParamSpec
 from chipshock.pipeline.registry import Chapter
@@ -25,6 +24,9 @@ def read_roster(path: Path) -> list[str]:
         lines = Path(path).read_text(encoding="utf-8").splitlines()
     except OSError as exc:
         raise UserError(f"cannot read the roster {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"the roster {path} is not UTF-8 text (byte {exc.start}); "
+                        "save it as UTF-8 and run the command again") from None
     names = [ln.split(",")[0].strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not names:
         raise UserError(f"the roster {path} lists no students (one name or id per line)")
@@ -85,11 +87,10 @@ def assign(spec: ParamSpec, students: list[str], vary: list[str], seed: int,
 
 
 def write_assignments(chapter: Chapter, sets: dict[str, dict[str, Any]], out: Path, seed: int) -> None:
-    """One YAML file per student and assignments.csv, written atomically into `out`."""
-    if out.exists() and any(out.iterdir()):
-        raise UserError(f"{out} exists and is not empty; choose another --out folder")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    """One YAML file per student and assignments.csv, written atomically into `out` (a new or empty
+    folder, or one an earlier `chipshock assign` wrote: see `chipshock.outputs`)."""
+    outputs.check(out, "assign")
+    staging = outputs.make_temp_dir(out.parent, out.name)
     try:
         rows = []
         for student, values in sets.items():
@@ -102,9 +103,7 @@ def write_assignments(chapter: Chapter, sets: dict[str, dict[str, Any]], out: Pa
             writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
-        if out.exists():
-            out.rmdir()
-        os.replace(staging, out)
+        outputs.replace(staging, out, "assign")
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 

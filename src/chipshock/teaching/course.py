@@ -26,6 +26,7 @@ from typing import Any
 import nbformat
 import yaml
 
+from chipshock import outputs
 from chipshock.errors import UserError
 from chipshock.params import read_params_file
 from chipshock.paths import ROOT_ENV, Project
@@ -145,7 +146,8 @@ def build_assignment(a: Assignment, course_dir: Path) -> Built:
 def build_course(course_dir: Path, only: list[str] | None = None) -> list[Built]:
     """Every assignment (or the named ones) into `course_dir`."""
     chosen = [get_assignment(c) for c in only] if only else list(ASSIGNMENTS)
-    return [build_assignment(a, course_dir) for a in chosen]
+    with outputs.owned(course_dir, "course"):  # a folder it made itself, or a new one; refused otherwise
+        return [build_assignment(a, course_dir) for a in chosen]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from chipshock.data.curated import read_checked_csv
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols
 from chipshock.econometrics.power import mde
-from chipshock.errors import DataError, UserError
+from chipshock.errors import DataError, EmptySelection, UserError
 from chipshock.paths import Project
 from chipshock.tables import Col
 
@@ -76,10 +76,6 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
     ("Mistral", "other", r"mistral|mixtral|ministral"),
 )
 HEADLINE_FAMILIES = ("Qwen", "DeepSeek", "Llama", "Gemma")
-
-
-class EmptySelection(UserError):
-    """The parameters leave no data for a section."""
 
 
 # --------------------------------------------------------------------------- owner origins

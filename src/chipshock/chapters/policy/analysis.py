@@ -25,6 +25,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from chipshock.chapters.policy.parameters import DATES, EXTRA_DICTIONARIES, FAMILIES, FULLTEXT
 from chipshock.charts import PALETTE, _scale, _shock_rules
+from chipshock.data import reads
 from chipshock.data.curated import read_checked_csv
 from chipshock.data.dictionaries import POLICY_DICTIONARIES
 from chipshock.data.tables._common import iter_jsonl
@@ -62,8 +63,8 @@ def select(docs: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
 
 
 def _full_texts(project: Project) -> dict[int, str]:
-    path = project.root / FULLTEXT
-    if not path.is_file():
+    path = reads.optional(project.root, FULLTEXT)
+    if path is None:
         raise DataError(
             f"the dictionaries {', '.join(EXTRA_DICTIONARIES)} are applied to the full texts, and "
             f"{FULLTEXT} is missing: fetch it with "

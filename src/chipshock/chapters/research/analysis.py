@@ -18,7 +18,7 @@ from chipshock.chapters.research.parameters import (
     OPEN_US,
 )
 from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
-from chipshock.data import patents
+from chipshock.data import patents, reads
 from chipshock.data.dictionaries import FAMILY_ORIGIN
 from chipshock.data.domains import classify_domain
 from chipshock.data.tables import papers as papers_table
@@ -43,7 +43,7 @@ FAMILY_LABELS = {"qwen": "Qwen/QwQ", "deepseek": "DeepSeek", "chatglm": "ChatGLM
 
 def read_company_table(project: Project, rel: str) -> pd.DataFrame:
     """The U.S. company table named by the parameter, checked against the curated table's schema."""
-    path = project.root / rel
+    path = reads.use(project.root, rel)
     if not path.is_file():
         raise ParamError(f"parameter 'company_table': {rel} does not exist in the project; "
                          f"use {DEFAULT_COMPANIES} or a CSV with columns company, kind, value, source")

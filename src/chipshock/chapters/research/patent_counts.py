@@ -23,7 +23,7 @@ import pandera.pandas as pa
 from statsmodels.stats.proportion import proportion_confint
 
 from chipshock.chapters.research.parameters import ASSIGNEE_ORIGINS, ISTAT_RAW
-from chipshock.data import patents
+from chipshock.data import patents, reads
 from chipshock.data.curated import read_checked_csv
 from chipshock.data.dictionaries import FAMILY_ORIGIN
 from chipshock.errors import DataError
@@ -102,8 +102,8 @@ def _write_brf_sum(records: list[dict[str, Any]], path: Path) -> None:
 def connector_check(root: Path, istat: pd.DataFrame, families: list[str]) -> dict[str, Any]:
     """Run the PatentsView connector's TSV reader and model-name matcher on the real ISTAT records (written
     in PatentsView's format) and compare with the processed table. Needs the raw abstracts."""
-    path = root / ISTAT_RAW
-    if not path.is_file():
+    path = reads.optional(root, ISTAT_RAW)
+    if path is None:
         raise DataError(f"{ISTAT_RAW} is missing: fetch it with "
                         "`chipshock data fetch --only istat_patents --mirror ../shared/data`")
     with gzip.open(path, "rt", encoding="utf-8") as f:

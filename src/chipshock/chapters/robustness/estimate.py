@@ -25,6 +25,7 @@ from chipshock.chapters.developers import analysis as dv
 from chipshock.econometrics import did as D
 from chipshock.econometrics import power
 from chipshock.econometrics import windows as W
+from chipshock.errors import ConvergenceError
 from chipshock.measures import calendar_weeks
 from chipshock.measures.vocabulary import OUTCOMES
 
@@ -261,7 +262,8 @@ def _logit(prep: Prepared, tol: float = 1e-10, maxiter: int = 200) -> tuple[np.n
             break
         deviance = new
     else:
-        raise RuntimeError("the Poisson (binomial) fit did not converge")
+        raise ConvergenceError("the Poisson (binomial) fit did not converge on this selection; widen the "
+                               "window or add repositories")
     w = n * p * (1 - p)
     xt = _demean(x, g, w)
     bread = np.linalg.inv((xt * w[:, None]).T @ xt)

@@ -14,10 +14,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from chipshock import outputs
 from chipshock.data.atomic import write_text
 from chipshock.data.gharchive.spec import BASE_URL, Repo, hour_key, hour_url
 from chipshock.data.gharchive.worker import HourResult, HourTask, process_hour
-from chipshock.errors import UserError
+from chipshock.errors import DataError, UserError
 
 MANIFEST = "manifest.jsonl"
 CONFIG = "config.json"
@@ -167,7 +168,7 @@ def _pass(todo: list[datetime], out: Path, repos: tuple[Repo, ...], events: tupl
             for hour in pending:
                 done(process_hour(_task(hour, out, repos, events, ids, opt)))
             return
-        with ProcessPoolExecutor(max_workers=opt.workers) as pool:
+        with ProcessPoolExecutor(max_workers=opt.workers, initializer=outputs.die_with_parent) as pool:
             running: set[Future] = set()
             while pending or running:
                 while pending and len(running) < 2 * opt.workers:
@@ -212,6 +213,8 @@ def run(hours: list[datetime], repos: tuple[Repo, ...], events: tuple[str, ...],
         manifest.add(res)
         latest[res.hour] = res
         summary.bytes += res.bytes
+        if res.status == "unreachable":
+            raise DataError(f"{res.detail}; the hours fetched so far are kept in {out}")
         if res.status != "ok":
             log(f"{res.hour}: {res.status}: {res.detail}")
 

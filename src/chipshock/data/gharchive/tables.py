@@ -10,6 +10,7 @@ import pandera.pandas as pa
 import pyarrow
 import pyarrow.dataset as ds
 
+from chipshock.data import reads
 from chipshock.data.atomic import atomic_path
 from chipshock.data.gharchive.run import COMBINED, partition_path, read_config, read_manifest
 from chipshock.data.gharchive.spec import EVENT_TYPES, Repo
@@ -148,8 +149,12 @@ def load_gharchive(path: Path | str) -> pd.DataFrame:
     """
     path = Path(path)
     if path.is_dir():
-        return combine(path)
-    return load_bigquery_export(path)
+        table = combine(path)
+        reads.use_tree(reads.project_root(), path)
+        return table
+    table = load_bigquery_export(path)
+    reads.use(reads.project_root(), path)
+    return table
 
 
 def _span_grid(spans: pd.DataFrame) -> pd.DataFrame:

@@ -13,6 +13,7 @@ import requests
 import urllib3
 
 from chipshock.data.gharchive.scan import CorruptHour, Counted, HourScan, scan, write_partition
+from chipshock.data.net import CONNECT_TIMEOUT, offline_message, unreachable
 
 _session: requests.Session | None = None
 
@@ -27,6 +28,10 @@ class Transient(Exception):
 
 class Failed(Exception):
     """Another HTTP error (4xx): not retried."""
+
+
+class Unreachable(Exception):
+    """The host cannot be reached (connection refused, name not resolved): not retried; the run stops."""
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,8 @@ def _local_scan(path: Path, hour: HourScan, size: list[int]) -> None:
 
 def _http_scan(task: HourTask, hour: HourScan, size: list[int]) -> None:
     try:
-        with _http().get(task.url, stream=True, timeout=task.timeout) as r:
+        timeout = (min(CONNECT_TIMEOUT, task.timeout), task.timeout)
+        with _http().get(task.url, stream=True, timeout=timeout) as r:
             if r.status_code == 404:
                 raise Missing(f"HTTP 404 for {task.url}")
             if r.status_code >= 500 or r.status_code == 429:
@@ -97,6 +103,8 @@ def _http_scan(task: HourTask, hour: HourScan, size: list[int]) -> None:
             r.raw.decode_content = False  # the hour-file's gzip bytes, as served
             _scan_counted(r.raw, hour, size)
     except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+        if unreachable(exc):
+            raise Unreachable(offline_message(task.url, exc)) from None
         raise Transient(f"{type(exc).__name__}: {exc}") from None
 
 
@@ -136,6 +144,8 @@ def process_hour(task: HourTask) -> HourResult:
             res.status, res.detail = "missing", str(exc)
         except Failed as exc:
             res.status, res.detail = "failed", str(exc)
+        except Unreachable as exc:
+            res.status, res.detail = "unreachable", str(exc)
         except CorruptHour as exc:
             res.status, res.detail = "corrupt", str(exc)
             res.lines = 0
