@@ -7,9 +7,9 @@ from html import unescape
 import altair as alt
 import pandas as pd
 
+from chipshock import gluing
 from chipshock.measures.vocabulary import CODE_LABELS, GEO_PROXIES, UNITS, label
 from chipshock.params import Param, ParamSpec
-from chipshock import gluing
 from chipshock.tables import format_table, tidy
 
 FRAME = pd.DataFrame({"region": ["CN", "US"], "commits": [3, 4]})
