@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: book book-student pdf screenshots course test bench lint vendor clean data
+.PHONY: book book-student pdf screenshots course test bench lint vendor clean data install-check
 
 $(INSTALLED): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,8 +27,12 @@ screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px and 
 course: $(INSTALLED)  ## autograded assignments (otter-grader) in _build/course: student, solution, autograder zip
 	$(BIN)/chipshock course --out _build/course --check
 
+# Two pytest-xdist workers: the tests of the built book on one (it is built once), every other
+# module on either; one execution cache serves both. PYTEST_ARGS= runs in one process.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
+
 test: $(INSTALLED)  ## the whole test suite
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(INSTALLED)  ## timings: clean build, no-op build, one chapter rerun
 	$(BIN)/python scripts/bench.py
@@ -37,6 +41,9 @@ bench: $(INSTALLED)  ## timings: clean build, no-op build, one chapter rerun
 data: $(INSTALLED)  ## fetch data/raw/ (from ../shared/data when present) and build data/processed/
 	if [ -d ../shared/data ]; then $(BIN)/chipshock data fetch --mirror ../shared/data; else $(BIN)/chipshock data fetch; fi
 	$(BIN)/chipshock data build
+
+install-check: $(INSTALLED)  ## `pip install .` in a fresh venv runs `chipshock chapters` and `chipshock run primer`
+	$(BIN)/python scripts/install_check.py
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check src tests scripts

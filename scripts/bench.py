@@ -8,6 +8,9 @@
 - data build: `chipshock data build` from data/raw (when the data layer and raw data exist);
 - each chapter's execution with its defaults (from the last clean build), and the robustness
   chapter's specification curve alone (default grid, both cores).
+
+The timing targets (the test suite asserts no wall-clock times) are checked here: each is printed
+as met or MISSED, and a missed one makes `make bench` exit 1.
 """
 
 from __future__ import annotations
@@ -23,6 +26,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHIPSHOCK = str(Path(sys.executable).with_name("chipshock"))
 RUNS = 3
+STARTUP_ABOVE_PYTHON = 0.3
+"""The quick commands answer within this many seconds of a bare `python -c pass`."""
+TARGETS = {"no-op `make book`": 3.0, "diffusion": 60.0}
+"""Seconds: the no-op build (median) and a chapter's execution with its defaults."""
+MISSED: list[str] = []
+
+
+def target(name: str, seconds: float, limit: float) -> str:
+    """'met' or 'MISSED' (remembered, so that the run exits 1)."""
+    if seconds < limit:
+        return f"met (< {limit:g} s)"
+    MISSED.append(f"{name}: {seconds:.2f} s, target under {limit:g} s")
+    return f"MISSED (target < {limit:g} s)"
 
 
 def timed(cmd: list[str]) -> float:
@@ -56,16 +72,18 @@ def startup() -> None:
                 "`chipshock params developers`": [CHIPSHOCK, "params", "developers"]}
     medians = {name: statistics.median(timed(cmd) for _ in range(5)) for name, cmd in commands.items()}
     base = medians["`python -c pass`"]
-    print("| command | median of 5 (s) | above `python -c pass` (s) |\n|---|---|---|")
+    print("| command | median of 5 (s) | above `python -c pass` (s) | target |\n|---|---|---|---|")
     for name, seconds in medians.items():
-        print(f"| {name} | {seconds:.3f} | {seconds - base:.3f} |")
+        reference = name == "`python -c pass`"
+        check = "" if reference else target(f"{name} above python", seconds - base, STARTUP_ABOVE_PYTHON)
+        print(f"| {name} | {seconds:.3f} | {seconds - base:.3f} | {check} |")
     print()
 
 
-def main() -> None:
+def main() -> int:
     startup()
     if "--startup" in sys.argv:
-        return
+        return finish()
     rows = [
         ("clean `make book` (after install)", [clean_build() for _ in range(RUNS)]),
         ("no-op `make book`", [timed([CHIPSHOCK, "build"]) for _ in range(RUNS)]),
@@ -79,15 +97,27 @@ def main() -> None:
             rows.append(("`chipshock data build`", data_runs))
         except subprocess.CalledProcessError as exc:
             print(f"data build not timed: {exc}", file=sys.stderr)
-    print(f"| step | median of {RUNS} (s) | runs (s) |\n|---|---|---|")
+    print(f"| step | median of {RUNS} (s) | runs (s) | target |\n|---|---|---|---|")
     for name, seconds in rows:
         runs = ", ".join(f"{s:.1f}" for s in seconds)
-        print(f"| {name} | {statistics.median(seconds):.1f} | {runs} |")
-    print("\n| chapter (defaults, last clean build) | execution (s) |\n|---|---|")
+        median = statistics.median(seconds)
+        check = target(name, median, TARGETS[name]) if name in TARGETS else ""
+        print(f"| {name} | {median:.1f} | {runs} | {check} |")
+    print("\n| chapter (defaults, last clean build) | execution (s) | target |\n|---|---|---|")
     for path in sorted((ROOT / "computation").glob("*.ipynb")):
         meta = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("papermill", {})
-        print(f"| {path.stem} | {meta.get('duration', float('nan')):.1f} |")
+        seconds = meta.get("duration", float("nan"))
+        check = target(path.stem, seconds, TARGETS[path.stem]) if path.stem in TARGETS else ""
+        print(f"| {path.stem} | {seconds:.1f} | {check} |")
     print(f"\n| robustness: specification curve, default grid | {curve_seconds():.1f} s |")
+    return finish()
+
+
+def finish() -> int:
+    """0 when every timing target was met, else 1 with the missed ones on stderr."""
+    for line in MISSED:
+        print(f"bench: missed {line}", file=sys.stderr)
+    return 1 if MISSED else 0
 
 
 def curve_seconds() -> float:
@@ -109,4 +139,4 @@ def curve_seconds() -> float:
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

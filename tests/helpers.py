@@ -24,6 +24,21 @@ def copy_project(dest: Path) -> Project:
     return Project(dest)
 
 
+BUILD_OUTPUTS = ("computation", "_build/html", "_build/.chipshock-build-key", "_build/jupyter-book.log")
+
+
+def seed_build_outputs(source: Project, dest: Project) -> None:
+    """Copy `source`'s executed notebooks and HTML build into `dest` (those that exist): the
+    execution cache and the build stamp decide whether they are still current."""
+    for rel in BUILD_OUTPUTS:
+        src, dst = source.root / rel, dest.root / rel
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*-*"))
+        elif src.is_file():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+
+
 def _literal(text: str) -> Any:
     """A glued plain value; NaN and infinities (a float glued as missing) included."""
     special = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}

@@ -28,8 +28,8 @@ NO_NETWORK = [
 PROBE = "/__chipshock_probe__.html"
 AA = 4.5  # WCAG AA, normal text
 
-# Text whose contrast is checked: exhibit and older captions, and every table cell in the content.
-CHECKED = "figcaption, .chipshock-caption, .bd-content td, .bd-content th"
+# Text whose contrast is checked: exhibit captions, and every table cell in the content.
+CHECKED = "figcaption, .bd-content td, .bd-content th"
 
 _SCRIPT = r"""
 const PAGES = %(pages)s, WIDTH = %(width)d, CHECKED = %(checked)s;

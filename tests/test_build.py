@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -39,18 +38,19 @@ def test_every_glue_reference_is_glued(built_book: Project, chapter) -> None:
     assert wanted and wanted <= have
 
 
-def test_default_numbers_match_the_curated_tables(built_book: Project) -> None:
+def test_default_numbers_are_those_of_the_curated_tables(built_book: Project) -> None:
+    from chipshock.data import curated
+
     values = glued(built_book.root / "computation/background.ipynb")
-    events = (REPO / "data/curated/policy_events.csv").read_text().strip().splitlines()[1:]
-    assert values["n_events_all"] == len(events)
-    assert values["n_shocks"] == 4 and values["first_shock"] == "2022-08-09"
+    events = curated.policy_events(built_book)
+    shocks = events.loc[events["paper_shock"], "date"]
+    assert values["n_events_all"] == len(events) and len(shocks) > 0
+    assert values["n_shocks"] == len(shocks) and values["first_shock"] == f"{shocks.min():%Y-%m-%d}"
 
 
 def test_noop_build_executes_nothing_and_skips_html(built_book: Project) -> None:
     messages: list[str] = []
-    t0 = time.perf_counter()
-    build(built_book, log=messages.append)
-    assert time.perf_counter() - t0 < 10
+    build(built_book, log=messages.append)  # how long it takes: `make bench`
     assert messages[-1] == "book: up to date, nothing rebuilt"
     assert all("cached" in m for m in messages[:-1])
 

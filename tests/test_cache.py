@@ -16,7 +16,7 @@ from chipshock.data import reads
 from chipshock.errors import ChecksumError, DataError
 from chipshock.paths import Project
 from chipshock.pipeline import cache
-from chipshock.pipeline.execute import chapter_key, execute, is_fresh
+from chipshock.pipeline.execute import STORE_ENV, chapter_key, execute, is_fresh, store_path
 from chipshock.pipeline.registry import get_chapter
 
 CHAPTER = get_chapter("background")
@@ -206,3 +206,39 @@ def test_execution_hits_and_misses(project: Project, monkeypatch: pytest.MonkeyP
     src.write_text(src.read_text() + "\n<!-- edited -->\n")
     assert execute(project, CHAPTER, other, out) is True
     assert execute(project, CHAPTER, other, out) is False
+
+
+@pytest.mark.slow
+def test_the_execution_store_serves_another_copy_without_executing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """$CHIPSHOCK_EXECUTION_CACHE: a key executed in one copy of the book is copied into another
+    (True: the output was written) without starting a kernel; `force` executes regardless."""
+    import papermill
+    from helpers import copy_project
+
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "store"))
+    first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
+    other = CHAPTER.params.to_plain(CHAPTER.params.resolve({"countries": "CN", "start_date": "2017-03-01"}))
+    assert execute(first, CHAPTER, other, first.root / CHAPTER.executed) is True
+    stored = list((tmp_path / "store").glob("background-*.ipynb"))
+    assert [p.name for p in stored] == [f"background-{chapter_key(first, CHAPTER, other)['key']}.ipynb"]
+
+    def no_kernel(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("executed although the store holds this key")
+
+    monkeypatch.setattr(papermill, "execute_notebook", no_kernel)
+    out = second.root / CHAPTER.executed
+    assert execute(second, CHAPTER, other, out) is True
+    assert cache.stored_key(out) == cache.stored_key(first.root / CHAPTER.executed)
+    assert execute(second, CHAPTER, other, out) is False
+    with pytest.raises(AssertionError, match="executed although"):
+        execute(second, CHAPTER, other, out, force=True)
+    assert cache.stored_key(out) == cache.stored_key(stored[0])  # the failed forced run left it alone
+
+
+def test_without_the_store_nothing_is_written_outside_the_output(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(STORE_ENV, raising=False)
+    assert store_path(CHAPTER, {"key": "k"}) is None
+    monkeypatch.setenv(STORE_ENV, str(tmp_path / "s"))
+    assert store_path(CHAPTER, {"key": "k"}) == tmp_path / "s" / "background-k.ipynb"

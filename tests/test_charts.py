@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from chipshock import charts
@@ -19,9 +21,44 @@ def test_colours_are_defined_only_in_the_chart_theme() -> None:
     assert offenders == [], "use chipshock.charts.PALETTE instead of colour literals"
 
 
-def test_palette_is_okabe_ito() -> None:
-    assert list(charts.PALETTE.values())[:8] == ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
-                                                  "#D55E00", "#CC79A7", "#000000"]
+CVD = {  # Machado, Oliveira and Fernandes (2009), severity 1, on linear RGB
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216],
+                   [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413],
+                     [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602],
+                   [0.004733, 0.691367, 0.303900]],
+}
+
+
+def _lab(colour: str, vision: str) -> np.ndarray:
+    """CIELAB (D65) of a hex colour as seen with normal vision or a simulated colour-blindness."""
+    srgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(srgb <= 0.04045, srgb / 12.92, ((srgb + 0.055) / 1.055) ** 2.4)
+    linear = np.clip(np.array(CVD.get(vision, np.eye(3))) @ linear, 0, 1)
+    xyz = np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]) @ linear
+    t = xyz / np.array([0.95047, 1.0, 1.08883])
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def closest_pair(colours: list[str]) -> float:
+    """The smallest colour difference (CIE76 delta E) between two of `colours`, over normal vision
+    and the three simulated dichromacies."""
+    return min(float(np.linalg.norm(_lab(a, v) - _lab(b, v)))
+               for v in ("normal", *CVD) for a, b in itertools.combinations(colours, 2))
+
+
+def test_category_colours_stay_apart_for_colour_blind_readers() -> None:
+    """Every two colours a chart's categories get (the neutral grey aside) differ by at least
+    12 delta E for normal vision and under protanopia, deuteranopia and tritanopia."""
+    with alt.theme.enable("chipshock"):
+        category = alt.theme.get()()["config"]["range"]["category"]
+    assert category == list(charts.PALETTE.values())
+    assert closest_pair([c for c in category if c != charts.PALETTE["grey"]]) >= 12
+    tableau = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"]
+    assert closest_pair(tableau) < 12  # a common palette that is not safe fails the same check
+    assert closest_pair(list(charts.ORIGIN_COLOURS.values())) >= 12
 
 
 def test_description_is_generated_from_the_content() -> None:

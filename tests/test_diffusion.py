@@ -596,9 +596,8 @@ def _check(got: dict) -> None:
 
 @pytest.mark.slow
 def test_diffusion_with_defaults(project: Project) -> None:
-    got, seconds = _run(project, {})
+    got, _ = _run(project, {})  # how long it takes: `make bench`
     _check(got)
-    assert seconds < 60
     assert got["n_crawls"] == 11 and got["accounts_first"] == 19 and got["accounts_last"] == 65
     assert got["panel_word"] == "balanced" and got["repo_metric"] == "forks"
     assert got["epoch_last_date"] == "2025-03-14" and got["epoch_full_year"] == 2024

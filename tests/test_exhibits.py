@@ -1,5 +1,5 @@
 """Numbered exhibits: the {exhibit} directive in a small Sphinx project, chapter numbering, the
-glued exhibit data, the page converter and the Figures and tables page's numbers."""
+glued exhibit data and the Figures and tables page's numbers."""
 
 from __future__ import annotations
 
@@ -13,18 +13,6 @@ import pytest
 from bs4 import BeautifulSoup
 
 from chipshock.pipeline import exhibits, provenance
-
-OLD_PAGE = """# Robustness
-
-(fig-robustness-curve)=
-```{glue} curve_chart
-:doc: ../computation/robustness.ipynb
-```
-
-```{container} chipshock-caption
-**Figure (simulated data).** The curve. {ref}`Made here. <code-robustness-curve_chart>`
-```
-"""
 
 
 def test_kind_comes_from_the_label_prefix() -> None:
@@ -142,20 +130,12 @@ def test_an_exhibit_with_a_bad_name_fails_the_build(tmp_path: Path) -> None:
     assert proc.returncode != 0 and "must start with 'fig-'" in proc.stderr
 
 
-def test_old_figures_convert_to_exhibits_and_both_are_listed() -> None:
-    new = provenance.convert_exhibits(OLD_PAGE)
-    head = "```{exhibit} curve_chart\n:doc: ../computation/robustness.ipynb\n:name: fig-robustness-curve\n\n"
-    assert head in new
-    assert "**(simulated data)** The curve. {ref}`Made here." in new and "chipshock-caption" not in new
-    assert provenance.convert_exhibits(new) == new
-    old_items, new_items = provenance.items(OLD_PAGE, "robustness"), provenance.items(new, "robustness")
-    assert [(i.label, i.kind, i.numbered) for i in old_items] == [("fig-robustness-curve", "Figure", False)]
-    assert [(i.label, i.kind, i.numbered) for i in new_items] == [("fig-robustness-curve", "Figure", True)]
-    assert new_items[0].caption.startswith("**(simulated data)** The curve.")
-
-
-def test_made_here_links_are_added_to_exhibits() -> None:
-    page = "```{exhibit} k\n:doc: ../computation/robustness.ipynb\n:name: tab-robustness-k\n\nCaption.\n```\n"
-    linked = provenance.link_captions(page, "robustness")
-    assert "Caption. {ref}`Made here. <code-robustness-k>`\n```" in linked
-    assert provenance.link_captions(linked, "robustness") == linked
+def test_the_figures_page_lists_each_exhibit_of_its_chapter() -> None:
+    page = ("```{exhibit} curve_chart\n:doc: ../computation/robustness.ipynb\n:name: fig-robustness-curve\n\n"
+            "**(simulated data)** The curve.\n  Second line.\n```\n\n"
+            "```{exhibit} other\n:doc: ../computation/developers.ipynb\n:name: tab-developers-other\n\n"
+            "Not here.\n```\n")
+    found = provenance.items(page, "robustness")
+    assert [(i.label, i.key, i.kind, i.caption) for i in found] == [
+        ("fig-robustness-curve", "curve_chart", "Figure", "**(simulated data)** The curve. Second line.")]
+    assert found[0].code_label == "code-robustness-curve_chart"

@@ -46,8 +46,29 @@ def test_params_table_shows_whole_help_text_words_and_code_font() -> None:
     assert 'id="tbl-params_table"' in html
 
 
-def test_glue_returns_nothing_so_a_last_line_prints_nothing() -> None:
-    assert gluing.glue.__annotations__["return"] in ("None", None)
+def test_a_glue_on_a_cells_last_line_shows_the_reader_nothing() -> None:
+    """In IPython, a cell ending in glue() has no result and no visible output: only the glue
+    records the book reads (a displayed table is the one output shown)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    shell = InteractiveShell.instance()
+    shell.push({"glue": gluing.glue, "FRAME": FRAME, "format_table": format_table})
+
+    def run(cell: str) -> tuple[object, str, list[set[str]]]:
+        with capture_output() as cap:
+            result = shell.run_cell(cell)
+        result.raise_error()
+        return result.result, cap.stdout, [set(o.data) for o in cap.outputs]
+
+    value, out, _ = run("1 + 1")
+    assert value == 2 and "2" in out  # a value on the last line is shown: glue() must return none
+    record = "application/papermill.record/text/plain"
+    assert run("glue('n', 3)") == (None, "", [{record}])
+    assert run("glue('t', FRAME, display=False)") == (None, "", [{"application/papermill.record/text/html",
+                                                                   "application/papermill.record/text/plain"}])
+    result, out, shown = run("glue('tab', format_table(FRAME.set_index('region')), display=True)")
+    assert result is None and out == "" and "text/html" in shown[0] and shown[1] == {record}  # and its CSV
 
 
 def test_every_code_has_a_readers_label() -> None:

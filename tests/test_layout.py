@@ -119,23 +119,3 @@ def test_each_chapter_lines_up_with_its_pages() -> None:
         assert (root / chapter.source).is_file() and (root / chapter.narrative).is_file()
         assert (PACKAGE / "chapters" / chapter.id / "parameters.py").is_file()
         assert (PACKAGE / "chapters" / chapter.id / "analysis.py").is_file()
-
-
-def _median_seconds(cmd: list[str], runs: int = 5) -> float:
-    import statistics
-    import time
-
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
-@pytest.mark.parametrize("args", [["--help"], ["chapters"], ["params", "developers"]])
-def test_quick_commands_answer_at_once(args: list[str]) -> None:
-    """Within 0.3 s of a bare `python -c pass` (median of 5), as the README's runtime table says."""
-    chipshock = str(Path(sys.executable).with_name("chipshock"))
-    base = _median_seconds([sys.executable, "-c", "pass"])
-    assert _median_seconds([chipshock, *args]) - base < 0.3

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -301,6 +302,8 @@ def test_policy_executes(project: Project, name: str | None) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="the themes table shows dictionary codes (open_models) where a "
+                   "reader should read words; the policy chapter's labels (issue 26) fix it")
 def test_full_text_dictionaries_execute_with_the_raw_texts(project: Project) -> None:
     if not (MIRROR / "policy/agora/fulltext.jsonl.gz").is_file():
         pytest.skip(f"needs the data mirror at {MIRROR} for the AGORA full texts")
@@ -313,7 +316,9 @@ def test_full_text_dictionaries_execute_with_the_raw_texts(project: Project) -> 
     values = chapter.params.resolve(read_params_file(project.root / "params/policy-open-models.yml"))
     out = project.root / chapter.executed
     execute(project, chapter, chapter.params.to_plain(values), out)
-    assert "Open models" in glued(out)["themes_table"] or "open_models" in glued(out)["themes_table"]
+    table = glued(out)["themes_table"]
+    cells = [c.strip() for c in re.findall(r"<td[^>]*>([^<]*)</td>", table)]
+    assert "Open models" in cells and "open_models" not in cells  # a reader reads words, not codes
 
 
 # --------------------------------------------------------------------------------------- validation

@@ -276,8 +276,3 @@ def merge_overrides(file_values: Mapping[str, Any], pairs: Iterable[tuple[str, s
     merged = dict(file_values)
     merged.update(dict(pairs))
     return merged
-
-
-def python_literal(value: Any) -> str:
-    """Render a plain parameter value as Python source for a notebook cell."""
-    return repr(value)

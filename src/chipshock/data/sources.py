@@ -80,12 +80,3 @@ def select(sources: list[Source], only: str | None) -> list[Source]:
             f"no source {only!r} in {SOURCES_FILE}; choose one of: {', '.join(s.id for s in sources)}"
         )
     return chosen
-
-
-def raw_file(project: Project, rel: str) -> RawFile:
-    """The entry of one raw file, by its path under data/raw/."""
-    for source in load_sources(project):
-        for f in source.files:
-            if f.path == rel:
-                return f
-    raise DataError(f"data/raw/{rel} is not listed in {SOURCES_FILE}")

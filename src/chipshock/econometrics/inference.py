@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 def cluster_scores(xt: np.ndarray, resid: np.ndarray, clusters: np.ndarray) -> np.ndarray:
@@ -77,8 +76,3 @@ def wild_cluster_bootstrap(
     t_b = beta_b[:, column] / np.sqrt(var_b)
     p = float(np.mean(np.abs(t_b) >= abs(t_obs) - 1e-12))
     return BootstrapResult(p_value=p, draws=len(v), weights=weights)
-
-
-def normal_p(t: float, df: int | None = None) -> float:
-    """Two-sided p-value from a t distribution with df degrees of freedom (normal if None)."""
-    return float(2 * (stats.t.sf(abs(t), df) if df else stats.norm.sf(abs(t))))

@@ -1,8 +1,15 @@
-"""Execute a chapter notebook with papermill, atomically, reusing a cached execution."""
+"""Execute a chapter notebook with papermill, atomically, reusing a cached execution.
+
+With $CHIPSHOCK_EXECUTION_CACHE naming a folder, every execution is also kept there under its key,
+and an execution whose key is there is copied instead of run: copies of the book (the test suite's,
+CI's steps, variants) then execute each chapter once per set of inputs. Processes that share the
+folder take a lock per key, so a key is executed once even when two ask for it at the same time.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -44,6 +51,30 @@ def chapter_key(project: Project, chapter: Chapter, params_plain: Mapping[str, A
     return {**key, "root": str(project.root)}
 
 
+STORE_ENV = "CHIPSHOCK_EXECUTION_CACHE"
+
+
+def store_path(chapter: Chapter, key: Mapping[str, Any]) -> Path | None:
+    """Where $CHIPSHOCK_EXECUTION_CACHE keeps this execution, or None when it is not set."""
+    folder = os.environ.get(STORE_ENV)
+    return Path(folder) / f"{chapter.id}-{key['key']}.ipynb" if folder else None
+
+
+@contextlib.contextmanager
+def _locked(stored: Path | None) -> Iterator[None]:
+    """Hold the store's lock for one key (nothing to hold without a store)."""
+    if stored is None:
+        yield
+        return
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    with open(stored.with_suffix(".lock"), "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def show_progress() -> bool:
     """Progress bars for a person at a terminal, not for CI logs."""
     return sys.stderr.isatty() and not os.environ.get("CI")
@@ -66,7 +97,8 @@ def execute(
     force: bool = False,
     progress: bool | None = None,
 ) -> bool:
-    """Execute the chapter into `out` unless its cached execution is fresh; True if it ran.
+    """Execute the chapter into `out` unless its cached execution is fresh; True if `out` was
+    written (executed, or copied from $CHIPSHOCK_EXECUTION_CACHE; `force` always executes).
 
     `progress` shows papermill's cell-by-cell progress bar (tqdm); by default only when the
     output is a terminal and not in CI, so logs stay quiet.
@@ -74,6 +106,20 @@ def execute(
     key = chapter_key(project, chapter, params_plain)
     if not force and is_fresh(out, key):
         return False
+    stored = store_path(chapter, key)
+    with _locked(stored):
+        if not force and stored is not None and is_fresh(stored, key):
+            copy_atomic(stored, out)
+            return True
+        _run(project, chapter, params_plain, out, key, progress)
+        if stored is not None:
+            copy_atomic(out, stored)
+    return True
+
+
+def _run(project: Project, chapter: Chapter, params_plain: Mapping[str, Any], out: Path,
+         key: Mapping[str, Any], progress: bool | None) -> None:
+    """Execute the notebook with papermill into `out`, atomically."""
     nb = with_declared_parameters(read_source(project.root / chapter.source), chapter.id, chapter.params)
     outputs.sweep(out.parent)
     tmp = outputs.make_temp_dir(out.parent, chapter.id)
@@ -95,7 +141,6 @@ def execute(
         os.replace(dst, out)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return True
 
 
 def _raise_cell_error(chapter: Chapter, exc: papermill.PapermillExecutionError) -> None:

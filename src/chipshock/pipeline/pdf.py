@@ -34,7 +34,7 @@ PRINT_CSS = """
   nav#pdf-toc { break-after: page; }
   nav#pdf-toc ul { list-style: none; padding-left: 0; line-height: 1.7; }
   .skip-link, .onlyprint { display: none !important; }
-  figcaption, figcaption p, figcaption .caption-text, .chipshock-caption, .chipshock-caption p,
+  figcaption, figcaption p, figcaption .caption-text,
   figcaption .caption-number { color: #333 !important; }
   article div.toctree-wrapper > section { break-before: page; }
 }
