@@ -17,15 +17,14 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import statsmodels.formula.api as smf
 from scipy import stats
 from scipy.special import gammaln
 from statsmodels.stats.proportion import proportion_confint
 
-from chipshock.chapters.policy.parameters import DATES, EXTRA_DICTIONARIES, FAMILIES, FULLTEXT
+from chipshock.chapters.policy.parameters import DATES, EXTRA_DICTIONARIES, FULLTEXT
 from chipshock.charts import PALETTE, _scale, _shock_rules
-from chipshock.data.curated import read_checked_csv
+from chipshock.data import curated
 from chipshock.data.dictionaries import POLICY_DICTIONARIES
 from chipshock.data.tables._common import iter_jsonl
 from chipshock.errors import DataError
@@ -38,19 +37,6 @@ GROUPS = {"us_federal": "US federal", "us_state": "US state and local", "us_loca
 ALPHA = 0.05
 POWER = 0.8
 MIN_FAMILIES = 10  # families a country needs before the first shock to test claim 1 (as the claims ledger)
-RELATIONS = ["draft", "final", "translation", "version", "reintroduction"]
-
-FAMILIES_SCHEMA = pa.DataFrameSchema(
-    {"agora_id": pa.Column(int, coerce=True, unique=True), "family": pa.Column(str),
-     "relation": pa.Column(str, pa.Check.isin(RELATIONS)),
-     "reason": pa.Column(str)}, strict=True)
-_DAY = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
-DATES_SCHEMA = pa.DataFrameSchema(
-    {"agora_id": pa.Column(int, coerce=True, unique=True), "agora_date": pa.Column(str, _DAY),
-     "date": pa.Column(str, _DAY),
-     "evidence": pa.Column(str, pa.Check.isin(["url", "text", "corpus", "reference", "none"])),
-     "evidence_date": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
-     "note": pa.Column(str)}, strict=True)
 
 
 # ------------------------------------------------------------------------------------------ documents
@@ -88,11 +74,11 @@ def apply_dictionaries(docs: pd.DataFrame, names: list[str], project: Project) -
 
 
 def read_families(root: Path) -> pd.DataFrame:
-    return read_checked_csv(root, FAMILIES, FAMILIES_SCHEMA)
+    return curated.policy_families(root)
 
 
 def read_dates(root: Path) -> pd.DataFrame:
-    return read_checked_csv(root, DATES, DATES_SCHEMA)
+    return curated.policy_dates(root)
 
 
 def title_key(title: str) -> str:

@@ -15,51 +15,21 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import pandera.pandas as pa
 from statsmodels.stats.proportion import proportion_confint
 
-from chipshock.chapters.policy.parameters import LABELS, THEME_LABELS
-from chipshock.data.curated import read_checked_csv
-from chipshock.data.dictionaries import CONTEXT_CHARS, POLICY_DICTIONARIES, Dictionary
+from chipshock.data import curated
+from chipshock.data.curated import SENSES
+from chipshock.data.dictionaries import POLICY_DICTIONARIES, Dictionary
 
-SENSES = ("support", "neutral", "risk", "intelligence", "other_sense")
 TRUE_SENSES = frozenset({"support", "neutral"})
-CORPORA = ("agora", "miit-cac-tc260", "smart-tech-cn-sd")
 # The Chinese compounds the precision table reports one by one; other matches count as "开源 (other)".
 CN_COMPOUNDS = ("开源社区", "开源软件", "开源开放", "开源生态", "开源平台", "开源共享",
                 "开源项目", "开源技术", "开源框架", "开源大模型", "开源基金会", "开放源代码")
 
-LABELS_SCHEMA = pa.DataFrameSchema(
-    {
-        "corpus": pa.Column(str, pa.Check.isin(CORPORA)),
-        "doc_id": pa.Column(str),
-        "start": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "end": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "match": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "language": pa.Column(str, pa.Check.isin(["en", "zh"])),
-        "jurisdiction": pa.Column(str, pa.Check.isin(["US", "CN"])),
-        "label": pa.Column(str, pa.Check.isin(SENSES)),
-        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
-        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
-    },
-    strict=True,
-    unique=["corpus", "doc_id", "start"],
-)
-
 
 def read_labels(root: Path) -> pd.DataFrame:
-    """The labelled passages, checked: schema, and each quotation holds its match where it says."""
-    labels = read_checked_csv(root, LABELS, LABELS_SCHEMA)
-    bad = [f"{r.corpus}/{r.doc_id}@{r.start}" for r in labels.itertuples()
-           if r.context[r.context_start:r.context_start + len(r.match)] != r.match
-           or r.end - r.start != len(r.match)]
-    if bad:
-        from chipshock.errors import DataError
-
-        raise DataError(f"{LABELS}: the quotation does not hold the match at context_start for "
-                        f"{', '.join(bad[:5])}; restore the file with `git checkout -- {LABELS}`")
-    return labels
+    """The labelled passages (every match in the U.S. and Chinese documents), checked."""
+    return curated.open_source_labels(root)
 
 
 def support_counts(rules: pd.DataFrame) -> pd.Series:
@@ -134,24 +104,8 @@ def quotations(rules: pd.DataFrame) -> pd.DataFrame:
 # self-reliance and supply security) or `other_sense` (the environment, regulating behaviour, content or
 # network security, system robustness), with a reason.
 
-THEME_SCHEMA = pa.DataFrameSchema(
-    {
-        "dictionary": pa.Column(str, pa.Check.isin(["ecosystem", "standards", "resilience"])),
-        "term": pa.Column(str), "term_matches": pa.Column(int, pa.Check.ge(1), coerce=True),
-        "corpus": pa.Column(str, pa.Check.isin(CORPORA)), "doc_id": pa.Column(str),
-        "start": pa.Column(int, pa.Check.ge(0), coerce=True), "end": pa.Column(int, coerce=True),
-        "match": pa.Column(str), "label": pa.Column(str, pa.Check.isin(["theme", "other_sense"])),
-        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
-        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
-    },
-    strict=True,
-    unique=["corpus", "doc_id", "start"],
-)
-
-
 def read_theme_labels(root: Path) -> pd.DataFrame:
-    return read_checked_csv(root, THEME_LABELS, THEME_SCHEMA)
+    return curated.theme_labels(root)
 
 
 def theme_precision(labels: pd.DataFrame) -> pd.DataFrame:
