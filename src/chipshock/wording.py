@@ -132,3 +132,15 @@ def count_of(k: int, n: int, noun: str, plural: str | None = None,
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """'1 paper', '12 papers' (thousands separated)."""
     return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
+
+
+# --- primer
+
+def covers(low: float, high: float, value: float, yes: str = "contains", no: str = "misses") -> str:
+    """Whether the interval [low, high] holds `value` (its ends included): `yes` or `no`."""
+    return yes if low <= value <= high else no
+
+
+def rejects(p: float | None, alpha: float = ALPHA) -> str:
+    """'rejects' when the test's p is below alpha, else 'does not reject' (a missing p never rejects)."""
+    return "rejects" if is_significant(p, alpha) else "does not reject"
