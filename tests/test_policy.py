@@ -54,37 +54,13 @@ def as_units(d: pd.DataFrame) -> pd.DataFrame:
     (0.4, 0.4, 1.00, "did not change"),
     (0.4, 0.4, float("nan"), "did not change"),
     (0.2, 0.5, float("nan"), "rose, not significantly"),
-    (float("nan"), 0.5, float("nan"), "cannot be compared (no documents on one side)"),
+    (float("nan"), 0.5, float("nan"), "cannot be compared (nothing on one side)"),
     (88.3, 9.4, 0.04, "fell significantly"),  # the review's standards intensity: a fall, not a rise
 ])
 def test_change_word_every_sign_and_significance(before: float, after: float, p: float, word: str) -> None:
-    assert po.change_word(before, after, p) == word
+    from chipshock.wording import change
 
-
-def test_claim_word_only_a_significant_rise_is_in_line() -> None:
-    assert po.claim_word("rose significantly") == "in line with the claim"
-    assert po.claim_word("fell significantly") == "against the claim"
-    for change in ("rose, not significantly", "fell, not significantly", "did not change",
-                   "cannot be compared (no documents on one side)"):
-        assert po.claim_word(change) == "neither in line with the claim nor against it"
-
-
-def test_agreement_word() -> None:
-    assert po.agreement_word(4, 0, 5) == "the two measures disagree"
-    assert po.agreement_word(0, 0, 5) == "the two measures agree"
-
-
-def test_verdict_states_both_countries_and_never_calls_a_fall_in_line() -> None:
-    few = po.verdict(pd.DataFrame({"families": [6, 55], "flagged": [2, 0]}, index=["CN", "US"]),
-                     "rose, not significantly", "rose, not significantly", 0.4)
-    assert "too few families" in few and "2 of 6 Chinese families" in few
-    first = pd.DataFrame({"families": [12, 55], "flagged": [2, 0]}, index=["CN", "US"])
-    text = po.verdict(first, "fell significantly", "fell, not significantly", 0.4)
-    assert "the United States" in text and "0 of 55 U.S. families" in text and "only in part" in text
-    assert "against the claim" in text and "in line with the claim" not in text.replace("nor", "")
-    both = po.verdict(pd.DataFrame({"families": [16, 55], "flagged": [2, 3]}, index=["CN", "US"]),
-                      "rose significantly", "rose significantly", 0.01)
-    assert "both countries" in both and "is in line with the claim" in both
+    assert change(before, after, p) == word
 
 
 # --------------------------------------------------------------------------------------- tests

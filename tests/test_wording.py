@@ -95,3 +95,19 @@ def test_covers_the_interval_ends_included(lo, hi, x, word) -> None:
                                          (None, "does not reject")])
 def test_rejects_at_the_books_level(p, word) -> None:
     assert W.rejects(p) == word
+
+
+# --- policy
+
+@pytest.mark.parametrize(("words", "verdict"), [
+    ("rose significantly", "in line with the claim"), ("fell significantly", "against the claim"),
+    ("rose, not significantly", "neither in line with the claim nor against it"),
+    ("fell, not significantly", "neither in line with the claim nor against it"),
+    ("did not change", "neither in line with the claim nor against it")])
+def test_only_a_significant_rise_is_in_line(words, verdict) -> None:
+    assert W.in_line(words) == verdict
+    assert W.in_line(W.change(0.1, 0.3, 0.01)) == "in line with the claim"
+
+
+def test_agree() -> None:
+    assert W.agree(4, 4) == "the two measures agree" and W.agree(4, 0) == "the two measures disagree"

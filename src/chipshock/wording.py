@@ -144,3 +144,21 @@ def covers(low: float, high: float, value: float, yes: str = "contains", no: str
 def rejects(p: float | None, alpha: float = ALPHA) -> str:
     """'rejects' when the test's p is below alpha, else 'does not reject' (a missing p never rejects)."""
     return "rejects" if is_significant(p, alpha) else "does not reject"
+
+
+# --- policy
+
+def in_line(change_words: str) -> str:
+    """What a tested change (the words of `change`) says about a claimed rise: only a significant rise is
+    'in line with the claim', only a significant fall 'against the claim'."""
+    if change_words == "rose significantly":
+        return "in line with the claim"
+    if change_words == "fell significantly":
+        return "against the claim"
+    return "neither in line with the claim nor against it"
+
+
+def agree(a: float, b: float, yes: str = "the two measures agree",
+          no: str = "the two measures disagree") -> str:
+    """Whether two counts (or values) agree: `yes` when equal, else `no`."""
+    return yes if a == b else no

@@ -16,6 +16,7 @@ import pandera.pandas as pa
 
 from chipshock.data.catalog import (
     EVENT_KINDS,
+    HELDOUT_LABELS,
     MODEL_RELEASES,
     OPEN_SOURCE_LABELS,
     POLICY_DATES,
@@ -196,16 +197,22 @@ def policy_dates(root: Path) -> pd.DataFrame:
     return read_checked_csv(root, POLICY_DATES, DATES_SCHEMA)
 
 
-def open_source_labels(root: Path) -> pd.DataFrame:
+def open_source_labels(root: Path, rel: str = OPEN_SOURCE_LABELS) -> pd.DataFrame:
     """The labelled passages, checked: schema, and each quotation holds its match where it says."""
-    labels = read_checked_csv(root, OPEN_SOURCE_LABELS, LABELS_SCHEMA)
+    labels = read_checked_csv(root, rel, LABELS_SCHEMA)
     bad = [f"{r.corpus}/{r.doc_id}@{r.start}" for r in labels.itertuples()
            if r.context[r.context_start:r.context_start + len(r.match)] != r.match
            or r.end - r.start != len(r.match)]
     if bad:
-        raise DataError(f"{OPEN_SOURCE_LABELS}: the quotation does not hold the match at context_start for "
-                        f"{', '.join(bad[:5])}; restore the file with `git checkout -- {OPEN_SOURCE_LABELS}`")
+        raise DataError(f"{rel}: the quotation does not hold the match at context_start for "
+                        f"{', '.join(bad[:5])}; restore the file with `git checkout -- {rel}`")
     return labels
+
+
+def heldout_labels(root: Path) -> pd.DataFrame:
+    """Every match in AGORA's documents outside the U.S. and China, labelled after the sense rules were
+    written (a held-out set), checked as `open_source_labels`."""
+    return open_source_labels(root, HELDOUT_LABELS)
 
 
 def theme_labels(root: Path) -> pd.DataFrame:

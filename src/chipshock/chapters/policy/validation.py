@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
@@ -134,3 +135,102 @@ def weighted_precision(table: pd.DataFrame, column: str = "precision") -> pd.Ser
     t = t[ok].assign(w=lambda x: x["term_matches"] * x[column])
     g = t.groupby("dictionary")
     return g["w"].sum() / g["term_matches"].sum()
+
+
+# --- document-level precision, clustered intervals, the held-out set and recall ------------------------
+# Verdicts use document flags, so precision is also reported per document: a flagged document (one kept
+# match or more) is right when at least one kept match is labelled support or neutral. Passages of one
+# document are not independent, so the passage-level interval is clustered by document.
+
+RECALL_SEED = 20221007
+RECALL_PER_STRATUM = 20
+RECALL_STRATA = ("agora", "chinese")
+
+
+def doc_precision(rules: pd.DataFrame) -> pd.Series:
+    """Flagged documents (with a kept match), those right (a kept true match), their share and Wilson
+    95% interval."""
+    kept = rules[rules["kept"]]
+    per_doc = kept.groupby(["corpus", "doc_id"])["true"].any()
+    k, n = int(per_doc.sum()), len(per_doc)
+    low, high = proportion_confint(k, max(n, 1), method="wilson")
+    return pd.Series({"documents": n, "right": k, "precision": k / n if n else float("nan"),
+                      "ci_low": low if n else float("nan"), "ci_high": high if n else float("nan")})
+
+
+def clustered_interval(rules: pd.DataFrame, z: float = 1.959964) -> tuple[float, float]:
+    """95% interval of the kept passages' precision, clustered by document (the ratio estimator's
+    cluster-robust variance, clipped to [0, 1])."""
+    kept = rules[rules["kept"]]
+    g = kept.groupby(["corpus", "doc_id"])["true"].agg(["sum", "size"])
+    n_g, total = len(g), g["size"].sum()
+    if n_g < 2 or total == 0:
+        return float("nan"), float("nan")
+    p = g["sum"].sum() / total
+    var = n_g / (n_g - 1) * float(((g["sum"] - p * g["size"]) ** 2).sum()) / total**2
+    half = z * var**0.5
+    return max(0.0, p - half), min(1.0, p + half)
+
+
+def heldout_precision(heldout: pd.DataFrame) -> pd.Series:
+    """The dictionary on AGORA's documents outside the U.S. and China, labelled after the rules were
+    written: passages, kept, precision of the kept ones (Wilson) and documents flagged and right."""
+    rules = apply_rules(heldout)
+    row = _precision_rows(rules)
+    docs = doc_precision(rules)
+    return pd.concat([row, docs.rename({"precision": "doc_precision", "ci_low": "doc_ci_low",
+                                        "ci_high": "doc_ci_high"})])
+
+
+def recall_sample(unflagged: pd.DataFrame, per_stratum: int = RECALL_PER_STRATUM,
+                  seed: int = RECALL_SEED) -> pd.DataFrame:
+    """The seeded random sample of unflagged documents whose reading measures recall: `per_stratum`
+    from each stratum (AGORA's U.S. and Chinese documents; the Chinese full texts), drawn from the
+    documents sorted by corpus and id, so the same data give the same sample."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for stratum in RECALL_STRATA:
+        pool = unflagged[unflagged["stratum"] == stratum].sort_values(["corpus", "doc_id"])
+        take = rng.choice(len(pool), size=min(per_stratum, len(pool)), replace=False)
+        parts.append(pool.iloc[np.sort(take)])
+    return pd.concat(parts, ignore_index=True)
+
+
+def recall(flagged: pd.DataFrame, unflagged: pd.DataFrame, labels: pd.DataFrame,
+           doc_prec: float) -> pd.Series:
+    """Document-level recall: documents the dictionary rightly flags (flagged × document precision)
+    over those plus the estimated misses (per stratum: unflagged documents × the share of the sampled
+    ones that do speak of open source), with the sample's size and misses, and a 95% range from the
+    exact (Clopper-Pearson) bounds of each stratum's share of misses."""
+    found = len(flagged) * doc_prec
+
+    def recall_at(bound: int) -> tuple[float, float]:
+        missed = 0.0
+        for stratum in RECALL_STRATA:
+            lab = labels[labels["stratum"] == stratum]
+            if len(lab):
+                k = int((lab["mentions"] == "yes").sum())
+                share = k / len(lab) if bound < 0 else proportion_confint(k, len(lab), method="beta")[bound]
+                missed += (unflagged["stratum"] == stratum).sum() * share
+        return (found / (found + missed) if found + missed else float("nan")), missed
+
+    point, missed = recall_at(-1)
+    return pd.Series({"sampled": len(labels), "misses": int((labels["mentions"] == "yes").sum()),
+                      "recall": point, "missed_estimate": missed, "ci_low": recall_at(1)[0],
+                      "ci_high": recall_at(0)[0]})
+
+
+RECALL_MIN_WORDS = 200  # the default selection of AGORA documents, fixed so the sample does not move
+
+
+def recall_population(agora: pd.DataFrame, cn: pd.DataFrame) -> pd.DataFrame:
+    """Every document the recall is about, with its stratum and whether the dictionary flags it: AGORA's
+    U.S. and Chinese documents with a full text of at least RECALL_MIN_WORDS words, and the Chinese
+    full texts (both processed tables, `open_source_n` the kept matches)."""
+    a = agora[agora["jurisdiction"].isin(["US", "CN"]) & agora["has_fulltext"]
+              & (agora["word_count"] >= RECALL_MIN_WORDS)]
+    frames = [pd.DataFrame({"corpus": "agora", "doc_id": a["agora_id"].astype(str), "stratum": "agora",
+                            "flagged": a["open_source_n"] > 0}),
+              pd.DataFrame({"corpus": cn["corpus"], "doc_id": cn["doc_id"], "stratum": "chinese",
+                            "flagged": cn["open_source_n"] > 0})]
+    return pd.concat(frames, ignore_index=True)
