@@ -198,3 +198,11 @@ def test_sections_on_the_curated_tables(project: Project) -> None:
     assert set(S.STANCE_KEYS) <= set(values) and values["after_word"].endswith("U.S. ones")
     names = set(curated.model_releases(project)["model"])
     assert {"ChatGLM2-6B", "QwQ-32B-Preview", "DeepSeek-Coder (1.3B-33B)"} <= names
+
+
+def test_timeline_takeaway_compares_only_when_both_origins_are_shown() -> None:
+    from chipshock.chapters.background.sections import timeline_takeaway
+
+    ev = events(("2021-01-01", "supports"))
+    rel = releases(("2023-03-01", "CN"), ("2023-04-01", "CN"))
+    assert "shows 2 releases of the origins chosen" in timeline_takeaway(ev, rel, D(2022, 8, 9), ("CN",))

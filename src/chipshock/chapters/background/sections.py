@@ -76,7 +76,8 @@ class Timeline(SectionResult):
     coverage_caveat: str
 
 
-def timeline_takeaway(events: pd.DataFrame, releases: pd.DataFrame, first_shock: dt.date) -> str:
+def timeline_takeaway(events: pd.DataFrame, releases: pd.DataFrame, first_shock: dt.date,
+                      origins: tuple[str, ...] = ("CN", "US")) -> str:
     """What the timeline shows in this run: the events that support open source before the first
     shock, and how the list's Chinese releases from it on compare with the U.S. ones."""
     before = events[events["date"].dt.date < first_shock]
@@ -88,6 +89,8 @@ def timeline_takeaway(events: pd.DataFrame, releases: pd.DataFrame, first_shock:
     else:
         head = ("Before the first shock, "
                 f"{count_of(support, len(before), 'policy event', verb=('supports', 'support'))} open source")
+    if not {"CN", "US"} <= set(origins):
+        return f"{head}; from it on, the timeline shows {len(after)} releases of the origins chosen."
     return f"{head}; from it on, the list holds {bg.holds(cn, us)} ({cn} and {us})."
 
 
@@ -95,7 +98,7 @@ def timeline(t: Tables, p: Any) -> Timeline:
     in_range = bg.in_range(t.all_releases, p["start_date"], p["end_date"])
     return Timeline(
         timeline=bg.timeline_with_coverage(t.events, t.releases, list(t.cuts), p["start_date"]),
-        timeline_takeaway=timeline_takeaway(t.events, t.releases, t.cuts[0]),
+        timeline_takeaway=timeline_takeaway(t.events, t.releases, t.cuts[0], tuple(p["release_origins"])),
         coverage_start=bg.COVERAGE_START.isoformat(),
         coverage_caveat=bg.coverage_caveat(p["start_date"], in_range))
 

@@ -100,9 +100,14 @@ def _recall_parts(project: Project) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pop, labels
 
 
+CORPUS_WORDS = {"agora": "AGORA", "miit-cac-tc260": "MIIT, CAC and TC260 lists",
+                "smart-tech-cn-sd": "smart-technology corpus"}
+
+
 def recall_table(labels: pd.DataFrame) -> Table:
     """The sampled documents the dictionary missed, with the passage and the reason."""
     shown = labels[labels["mentions"] == "yes"][["corpus", "doc_id", "passage", "reason"]]
+    shown = shown.assign(corpus=shown["corpus"].map(CORPUS_WORDS))
     return format_table(shown.reset_index(drop=True), {"corpus": Col("Corpus"), "doc_id": Col("Document"),
                                                        "passage": Col("Passage"), "reason": Col("Reason")},
                         id="dict_recall_table")
