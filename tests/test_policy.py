@@ -496,6 +496,7 @@ def test_claim_one_counts_agora_and_smart_tech_once_and_leaves_suspect_rows_out(
     assert c1.counts(units, cn, support, {}, first, smart_tech=False) == c1.Counts(1, 0, 1, 1)
     margin = c1.counts(units, cn, support, {}, first, margin_days=365)
     assert margin.cn_docs == 2  # central-002 (2021-12-01) is within a year of the shock
+    assert (margin.us_docs, margin.us_support) == (1, 1)  # the margin leaves AGORA's checked dates alone
     assert c1.one_fewer(got) == c1.Counts(1, 0, 0, 0)
     assert c1.one_more(c1.Counts(5, 0, 4, 2)) == c1.Counts(6, 1, 4, 2)
 

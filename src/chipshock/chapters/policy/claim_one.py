@@ -56,8 +56,9 @@ def counts(units: pd.DataFrame, cn: pd.DataFrame, support: set[tuple[str, str]],
            twins: dict[int, str], first: dt.date, smart_tech: bool = True,
            margin_days: int = 0) -> Counts:
     """Claim 1's counts: AGORA families (and, with `smart_tech`, the smart-technology documents)
-    before the first shock, with and without a supporting passage. `units` carry `supports_n`."""
-    a = agora_before(units, first, margin_days)
+    before the first shock, with and without a supporting passage. `units` carry `supports_n`.
+    `margin_days` applies to the smart-technology corpus's given dates only (AGORA's are checked)."""
+    a = agora_before(units, first)
     sides = {j: a[a["jurisdiction"] == j] for j in ("CN", "US")}
     cn_docs, cn_sup = len(sides["CN"]), int((sides["CN"]["supports_n"] > 0).sum())
     if smart_tech:

@@ -482,7 +482,9 @@ class TimeSeries(SectionResult):
     policy_its_break_p: float
     its_tost_p: float
     its_pre_slope: float
+    its_pre_slope_text: str
     its_slope_change: float
+    its_slope_change_text: str
     its_slope_change_p: float
     its_step_words: str
     its_significant_shocks: str
@@ -513,16 +515,22 @@ def reading(step: float, p: float, tost: float) -> str:
             "the shocks nor refutes it")
 
 
+POINT_COLUMNS = ("pre_slope", "step", "step_ci_low", "step_ci_high", "slope_change")
+
+
 def its_table(table: pd.DataFrame) -> Table:
+    """The time series at each shock; trends, steps and slopes in percentage points of the share."""
     shown = table[["n_before", "flagged_before", "n_after", "flagged_after", "pre_slope", "step",
                    "step_ci_low", "step_ci_high", "step_p", "step_tost_p", "slope_change", "slope_change_p"]]
+    shown = shown.assign(**{c: 100 * shown[c] for c in POINT_COLUMNS})
+    pts = "percentage points"
     return format_table(shown, {
         "n_before": Col("Documents before", "int"), "flagged_before": Col("Mention before", "int"),
         "n_after": Col("Documents after", "int"), "flagged_after": Col("Mention after", "int"),
-        "pre_slope": Col("Pre-trend (share per year)", "share"), "step": Col("Step at the shock", "share"),
-        "step_ci_low": Col("Step, 95% low", "share"), "step_ci_high": Col("Step, 95% high", "share"),
+        "pre_slope": Col("Pre-trend per year", "coef", pts), "step": Col("Step at the shock", "coef", pts),
+        "step_ci_low": Col("Step, 95% low", "coef", pts), "step_ci_high": Col("Step, 95% high", "coef", pts),
         "step_p": Col("Step p", "pvalue"), "step_tost_p": Col("Equivalence p (±5 points)", "pvalue"),
-        "slope_change": Col("Change of slope (per year)", "share"),
+        "slope_change": Col("Change of slope per year", "coef", pts),
         "slope_change_p": Col("Slope p", "pvalue")}, id="its_table")
 
 
@@ -566,7 +574,8 @@ def time_series(p: Any, c: Chinese) -> TimeSeries:
         its_n_after=int(row["n_after"]), its_step=float(row["step"]),
         its_step_ci_low=float(row["step_ci_low"]), its_step_ci_high=float(row["step_ci_high"]),
         policy_its_break_p=float(row["step_p"]), its_tost_p=float(row["step_tost_p"]),
-        its_pre_slope=float(row["pre_slope"]), its_slope_change=float(row["slope_change"]),
+        its_pre_slope=float(row["pre_slope"]), its_pre_slope_text=points(float(row["pre_slope"])),
+        its_slope_change=float(row["slope_change"]), its_slope_change_text=points(float(row["slope_change"])),
         its_slope_change_p=float(row["slope_change_p"]), its_step_words=step_words(row),
         its_significant_shocks=(f"{count_of(len(sig), len(table), 'date', verb=('shows', 'show'))} a "
                                 "significant step"),
