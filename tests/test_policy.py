@@ -536,6 +536,11 @@ def test_document_precision_and_the_clustered_interval() -> None:
     assert (docs["documents"], docs["right"]) == (2, 1)
     low, high = va.clustered_interval(rules)
     assert 0 <= low < 1 / 3 < high <= 1
+    many = pd.DataFrame({"corpus": ["a"] * 40, "doc_id": ["1"] * 20 + ["2"] * 20, "kept": True,
+                         "true": [True] * 30 + [False] * 10})
+    one_per_doc = many.drop_duplicates("doc_id").assign(true=[True, False])
+    # 40 passages in 2 documents are as uncertain as 2 observations, not 40
+    assert va.clustered_interval(many)[0] < 0.3 and va.clustered_interval(one_per_doc)[0] < 0.2
 
 
 def test_recall_sample_is_seeded_and_the_committed_labels_are_that_sample() -> None:
