@@ -86,18 +86,22 @@ def test_stance_before_after_splits_on_the_day() -> None:
     assert table.loc[("US", "supports")].tolist() == [0, 0]
 
 
-@pytest.mark.parametrize(("a", "b", "word"), [(3, 1, "more"), (1, 3, "fewer"), (2, 2, "as many")])
-def test_comparison_word(a: int, b: int, word: str) -> None:
-    assert bg.comparison_word(a, b) == word
-
-
 def test_release_comparison_words_follow_the_counts() -> None:
     rel = releases(("2023-01-01", "US"), ("2023-02-01", "US"), ("2023-03-01", "CN"), ("2025-01-01", "CN"))
     out = bg.release_comparison(rel, [D(2022, 10, 7), D(2024, 12, 2)], D(2025, 12, 31))
     assert "1 Chinese and 2 U.S." in out["between_sentence"] and "fewer" in out["between_sentence"]
-    assert (out["cn_after"], out["us_after"], out["after_word"]) == (1, 0, "more")
+    assert (out["cn_after"], out["us_after"], out["after_word"]) == (1, 0, "more Chinese than U.S. ones")
+    assert "the list holds fewer Chinese than U.S. releases" in out["between_sentence"]
+    assert "released" not in out["between_sentence"].split(":")[1].split("(")[0]
     single = bg.release_comparison(rel, [D(2022, 10, 7)], D(2025, 12, 31))
     assert "Only one shock" in single["between_sentence"]
+
+
+@pytest.mark.parametrize(("cn", "us", "words"), [(3, 1, "more Chinese than U.S. releases"),
+                                                 (1, 3, "fewer Chinese than U.S. releases"),
+                                                 (2, 2, "as many Chinese as U.S. releases")])
+def test_holds_reads_right_for_every_order(cn: int, us: int, words: str) -> None:
+    assert bg.holds(cn, us) == words
 
 
 def test_first_release_and_its_absence() -> None:
@@ -151,3 +155,54 @@ def test_timeline_marks_the_coverage_start_only_when_the_range_reaches_before_it
     assert ("shaded" in caveat) == shaded and "floor" not in caveat  # no release before 2023 here
     early = bg.coverage_caveat(start, releases(("2021-03-01", "CN"), ("2023-03-01", "US")))
     assert "1 of the 2 in the range: 1 Chinese, 0 U.S." in early and "floor" in early
+
+
+# --------------------------------------------------------------------------- the sections
+
+def events(*rows: tuple[str, str]) -> pd.DataFrame:
+    return pd.DataFrame({"date": pd.to_datetime([r[0] for r in rows]),
+                         "open_source_stance": [r[1] for r in rows]})
+
+
+def test_timeline_takeaway_counts_support_before_and_compares_releases_after() -> None:
+    from chipshock.chapters.background.sections import timeline_takeaway
+
+    ev = events(("2021-01-01", "supports"), ("2021-06-01", "mentions"), ("2023-01-01", "supports"))
+    rel = releases(("2021-03-01", "CN"), ("2023-03-01", "US"), ("2023-04-01", "US"))
+    text = timeline_takeaway(ev, rel, D(2022, 8, 9))
+    assert text.startswith("Before the first shock, 1 of the 2 policy events supports open source")
+    assert "fewer Chinese than U.S. releases (0 and 2)" in text
+    assert timeline_takeaway(ev.iloc[2:], rel, D(2022, 8, 9)).startswith("No policy event shown")
+
+
+def test_release_bars_takeaway_counts_periods_where_china_leads() -> None:
+    from chipshock.chapters.background.sections import release_bars_takeaway
+
+    iv = bg.shock_intervals([D(2022, 10, 7)], D(2022, 1, 1), D(2023, 12, 31))
+    rel = releases(("2022-03-01", "CN"), ("2023-03-01", "US"))
+    counts = bg.releases_between_shocks(rel, iv, ["CN", "US"])
+    assert release_bars_takeaway(counts) == ("The list holds more Chinese than U.S. releases per covered "
+                                             "year in 1 of the 2 periods that the shocks cut.")
+    cn_only = bg.releases_between_shocks(releases(("2022-03-01", "CN")), iv, ["CN"])
+    assert "nothing to compare" in release_bars_takeaway(cn_only)
+
+
+def test_sections_on_the_curated_tables(project: Project) -> None:
+    from chipshock.chapters.background import sections as S
+    from chipshock.chapters.background.parameters import PARAMS
+
+    p = PARAMS.resolve({})
+    t = S.tables(project, p)
+    assert t.n_releases_all == len(curated.model_releases(project)) and t.first_shock == "2022-08-09"
+    values = {**S.timeline(t, p).values(), **S.stance(t, p).values(), **S.releases(t, p).values()}
+    assert set(S.STANCE_KEYS) <= set(values) and values["after_word"].endswith("U.S. ones")
+    names = set(curated.model_releases(project)["model"])
+    assert {"ChatGLM2-6B", "QwQ-32B-Preview", "DeepSeek-Coder (1.3B-33B)"} <= names
+
+
+def test_timeline_takeaway_compares_only_when_both_origins_are_shown() -> None:
+    from chipshock.chapters.background.sections import timeline_takeaway
+
+    ev = events(("2021-01-01", "supports"))
+    rel = releases(("2023-03-01", "CN"), ("2023-04-01", "CN"))
+    assert "shows 2 releases of the origins chosen" in timeline_takeaway(ev, rel, D(2022, 8, 9), ("CN",))

@@ -15,34 +15,6 @@ def test_the_ledger_holds_the_eight_claims_with_rules() -> None:
     assert C.claim(6).would_test
 
 
-@pytest.mark.parametrize(("cn", "us", "word"), [(3, 2, C.SUPPORTED), (3, 0, C.PARTLY), (0, 1, C.PARTLY),
-                                                (0, 0, C.NOT_SUPPORTED)])
-def test_claim1(cn: int, us: int, word: str) -> None:
-    assert C.policy_before(cn, 20, us, 97).word == word
-
-
-def test_claim1_too_few_documents() -> None:
-    assert C.policy_before(3, 9, 2, 97).word == C.UNTESTABLE
-    assert C.policy_before(3, 10, 2, 10).word == C.SUPPORTED
-
-
-@pytest.mark.parametrize(("shares", "intensity", "p", "word"), [
-    ((0.2, 0.4), (1.0, 2.0), 0.01, C.SUPPORTED),
-    ((0.2, 0.4), (1.0, 2.0), 0.20, C.PARTLY),       # both rise, not significant
-    ((0.2, 0.4), (2.0, 1.0), 0.01, C.PARTLY),       # share rises significantly, intensity falls
-    ((0.2, 0.4), (2.0, 1.0), 0.20, C.NOT_SUPPORTED),
-    ((0.4, 0.2), (2.0, 1.0), 0.01, C.CONTRADICTED),  # a significant fall is never "in line with"
-    ((0.4, 0.2), (2.0, 1.0), 0.30, C.NOT_SUPPORTED),
-    ((0.3, 0.3), (1.0, 2.0), 0.01, C.NOT_SUPPORTED),
-])
-def test_claim2(shares: tuple[float, float], intensity: tuple[float, float], p: float, word: str) -> None:
-    assert C.policy_after(*shares, *intensity, p, 40, 40, "MIIT").word == word
-
-
-def test_claim2_too_few_documents() -> None:
-    assert C.policy_after(0.2, 0.4, 1.0, 2.0, 0.01, 9, 40, "MIIT").word == C.UNTESTABLE
-
-
 @pytest.mark.parametrize(("coef", "p", "triple", "triple_p", "word"), [
     (1.0, 0.01, 0.8, 0.02, C.SUPPORTED),
     (1.0, 0.01, 0.8, 0.20, C.PARTLY),     # not China-specific

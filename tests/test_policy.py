@@ -55,37 +55,13 @@ def as_units(d: pd.DataFrame) -> pd.DataFrame:
     (0.4, 0.4, 1.00, "did not change"),
     (0.4, 0.4, float("nan"), "did not change"),
     (0.2, 0.5, float("nan"), "rose, not significantly"),
-    (float("nan"), 0.5, float("nan"), "cannot be compared (no documents on one side)"),
+    (float("nan"), 0.5, float("nan"), "cannot be compared (nothing on one side)"),
     (88.3, 9.4, 0.04, "fell significantly"),  # the review's standards intensity: a fall, not a rise
 ])
 def test_change_word_every_sign_and_significance(before: float, after: float, p: float, word: str) -> None:
-    assert po.change_word(before, after, p) == word
+    from chipshock.wording import change
 
-
-def test_claim_word_only_a_significant_rise_is_in_line() -> None:
-    assert po.claim_word("rose significantly") == "in line with the claim"
-    assert po.claim_word("fell significantly") == "against the claim"
-    for change in ("rose, not significantly", "fell, not significantly", "did not change",
-                   "cannot be compared (no documents on one side)"):
-        assert po.claim_word(change) == "neither in line with the claim nor against it"
-
-
-def test_agreement_word() -> None:
-    assert po.agreement_word(4, 0, 5) == "the two measures disagree"
-    assert po.agreement_word(0, 0, 5) == "the two measures agree"
-
-
-def test_verdict_states_both_countries_and_never_calls_a_fall_in_line() -> None:
-    few = po.verdict(pd.DataFrame({"families": [6, 55], "flagged": [2, 0]}, index=["CN", "US"]),
-                     "rose, not significantly", "rose, not significantly", 0.4)
-    assert "too few families" in few and "2 of 6 Chinese families" in few
-    first = pd.DataFrame({"families": [12, 55], "flagged": [2, 0]}, index=["CN", "US"])
-    text = po.verdict(first, "fell significantly", "fell, not significantly", 0.4)
-    assert "the United States" in text and "0 of 55 U.S. families" in text and "only in part" in text
-    assert "against the claim" in text and "in line with the claim" not in text.replace("nor", "")
-    both = po.verdict(pd.DataFrame({"families": [16, 55], "flagged": [2, 3]}, index=["CN", "US"]),
-                      "rose significantly", "rose significantly", 0.01)
-    assert "both countries" in both and "is in line with the claim" in both
+    assert change(before, after, p) == word
 
 
 # --------------------------------------------------------------------------------------- tests
@@ -488,3 +464,142 @@ def test_support_counts_take_kept_support_passages_of_agora_only() -> None:
                           "doc_id": ["7", "7", "9", "miit-1"], "kept": [True, True, False, True],
                           "label": ["support", "neutral", "support", "support"]})
     assert va.support_counts(rules).to_dict() == {7: 1}
+
+
+# --------------------------------------------------------------------------------------- issue 28
+
+import datetime as _dt  # noqa: E402
+
+from chipshock.chapters.policy import claim_one as c1  # noqa: E402
+from chipshock.chapters.policy import its  # noqa: E402
+from chipshock.data import curated  # noqa: E402
+
+
+def _cn(rows: list[tuple[str, str, str, str, int]]) -> pd.DataFrame:
+    """(corpus, series, doc_id, date, open_source_n) rows; smart-tech dates given, others verified."""
+    out = pd.DataFrame(rows, columns=["corpus", "series", "doc_id", "date", "open_source_n"])
+    smart = out["corpus"] == "smart-tech-cn-sd"
+    out["date_given"] = pd.to_datetime(out["date"])
+    out["date_verified"] = pd.to_datetime(out["date"]).where(~smart)
+    out["date_suspect"] = ""
+    return out.drop(columns="date")
+
+
+def test_claim_one_counts_agora_and_smart_tech_once_and_leaves_suspect_rows_out() -> None:
+    cn = _cn([("smart-tech-cn-sd", "central", "central-001", "2019-01-01", 2),
+              ("smart-tech-cn-sd", "central", "central-002", "2021-12-01", 0),
+              ("smart-tech-cn-sd", "central", "central-003", "2020-01-01", 1),
+              ("smart-tech-cn-sd", "central", "central-004", "2023-01-01", 1)])
+    cn.loc[cn["doc_id"] == "central-003", "date_suspect"] = "doc-number-year"
+    units = pd.DataFrame({"jurisdiction": ["CN", "US", "US"], "date_verified": [True, True, True],
+                          "date": pd.to_datetime(["2020-05-01", "2021-01-01", "2023-01-01"]),
+                          "supports_n": [0, 1, 0]})
+    support = {("smart-tech-cn-sd", "central-001")}
+    first = _dt.date(2022, 8, 9)
+    got = c1.counts(units, cn, support, {99: "central-002"}, first)
+    assert got == c1.Counts(cn_docs=2, cn_support=1, us_docs=1, us_support=1)  # central-002 is AGORA's twin
+    assert c1.counts(units, cn, support, {}, first, smart_tech=False) == c1.Counts(1, 0, 1, 1)
+    margin = c1.counts(units, cn, support, {}, first, margin_days=365)
+    assert margin.cn_docs == 2  # central-002 (2021-12-01) is within a year of the shock
+    assert (margin.us_docs, margin.us_support) == (1, 1)  # the margin leaves AGORA's checked dates alone
+    assert c1.one_fewer(got) == c1.Counts(1, 0, 0, 0)
+    assert c1.one_more(c1.Counts(5, 0, 4, 2)) == c1.Counts(6, 1, 4, 2)
+
+
+def test_twins_come_from_the_checked_dates_table() -> None:
+    twins = curated.agora_smart_tech_twins(po.read_dates(REPO))
+    assert twins[1065] == "central-147" and twins[1123] == "central-086"
+
+
+def test_its_finds_a_built_in_step_and_not_a_trend() -> None:
+    dates = pd.date_range("2017-01-01", "2025-12-01", freq="7D")
+    shock = _dt.date(2022, 10, 7)
+    rows = [("miit-cac-tc260", "miit", f"m{i}", d.date().isoformat(), int(d.date() >= shock and i % 2 == 0))
+            for i, d in enumerate(dates)]
+    docs = its.documents(_cn(rows), ("miit",))
+    fit = its.fit(docs, shock, 0.05)
+    assert fit["step"] == pytest.approx(0.5, abs=0.05) and fit["step_p"] < 0.001
+    flat = its.documents(_cn([(c, s, i, d, 0) for c, s, i, d, _ in rows]), ("miit",))
+    none = its.fit(flat.assign(y=(flat["date"].dt.year % 2).astype(float)), shock, 0.5)
+    assert abs(none["step"]) < 0.5 and none["step_tost_p"] < 0.05
+    one_side = its.fit(docs[docs["date"] < pd.Timestamp(shock)], shock, 0.05)
+    assert math.isnan(one_side["step"]) and one_side["n_after"] == 0
+
+
+def test_its_documents_use_given_dates_for_smart_tech_and_verified_ones_elsewhere() -> None:
+    cn = _cn([("smart-tech-cn-sd", "central", "a", "2018-01-01", 1),
+              ("miit-cac-tc260", "miit", "b", "2019-01-01", 0),
+              ("smart-tech-cn-sd", "central", "c", "2016-01-01", 1)])  # before 2017: out
+    cn.loc[1, "date_verified"] = pd.NaT
+    assert list(its.documents(cn)["doc_id"]) == ["a"]
+
+
+def test_document_precision_and_the_clustered_interval() -> None:
+    rules = pd.DataFrame({"corpus": ["a"] * 4, "doc_id": ["1", "1", "2", "3"],
+                          "kept": [True, True, True, False], "true": [True, False, False, True]})
+    docs = va.doc_precision(rules)
+    assert (docs["documents"], docs["right"]) == (2, 1)
+    low, high = va.clustered_interval(rules)
+    assert 0 <= low < 1 / 3 < high <= 1
+    many = pd.DataFrame({"corpus": ["a"] * 40, "doc_id": ["1"] * 20 + ["2"] * 20, "kept": True,
+                         "true": [True] * 30 + [False] * 10})
+    one_per_doc = many.drop_duplicates("doc_id").assign(true=[True, False])
+    # 40 passages in 2 documents are as uncertain as 2 observations, not 40
+    assert va.clustered_interval(many)[0] < 0.3 and va.clustered_interval(one_per_doc)[0] < 0.2
+
+
+def test_recall_sample_is_seeded_and_the_committed_labels_are_that_sample() -> None:
+    a, cn = pd.read_parquet(REPO / "data/processed/policy_documents.parquet"), \
+        pd.read_parquet(REPO / "data/processed/cn_policy_documents.parquet")
+    pop = va.recall_population(a, cn)
+    sample = va.recall_sample(pop[~pop["flagged"]])
+    again = va.recall_sample(pop[~pop["flagged"]])
+    assert sample.equals(again) and len(sample) == 2 * va.RECALL_PER_STRATUM
+    labels = curated.recall_labels(REPO)
+    assert set(zip(labels["corpus"], labels["doc_id"], strict=True)) == set(
+        zip(sample["corpus"], sample["doc_id"], strict=True))
+    assert (labels["reason"].str.len() > 10).all()
+
+
+def test_recall_estimate_weighs_misses_by_stratum() -> None:
+    flagged = pd.DataFrame({"stratum": ["agora"] * 10})
+    unflagged = pd.DataFrame({"stratum": ["agora"] * 100 + ["chinese"] * 100})
+    labels = pd.DataFrame({"stratum": ["agora"] * 10 + ["chinese"] * 10,
+                           "mentions": ["yes"] + ["no"] * 19})
+    got = va.recall(flagged, unflagged, labels, 1.0)
+    assert got["missed_estimate"] == pytest.approx(10.0) and got["recall"] == pytest.approx(0.5)
+    assert got["ci_low"] < got["recall"] < got["ci_high"]
+
+
+def test_heldout_labels_are_outside_the_us_and_china_and_every_match_is_labelled() -> None:
+    held = curated.heldout_labels(REPO)
+    assert set(held["jurisdiction"]) == {"other"} and set(held["corpus"]) == {"agora"}
+    agora = pd.read_parquet(REPO / "data/processed/policy_documents.parquet")
+    others = set(agora.loc[agora["jurisdiction"] == "other", "agora_id"].astype(str))
+    assert set(held["doc_id"]) <= others
+
+
+def test_v4_patterns_match_the_probes_missed_before() -> None:
+    for text in ("Dual-Use Foundation Models with Widely Available Model Weights", "鼓励开放源码",
+                 "推动源代码开放", "开放权重模型"):
+        assert OPEN_SOURCE.count(text) == 1, text
+
+
+def test_the_sections_on_the_processed_data_glue_the_issue_keys(project: Project) -> None:
+    from chipshock.chapters.policy import sections as S
+    from chipshock.chapters.policy.parameters import PARAMS
+
+    p = PARAMS.resolve({})
+    v = S.validation(project)
+    d = S.documents(project, p, v)
+    one, lg = S.claim_one(project, p, d, v), S.logit(d, p)
+    ts = S.time_series(p, S.chinese(project, p, d))
+    got = {**v.values(), **one.values(), **ts.values(), **S.events(project, p, d, one, ts, lg).values()}
+    for key in ("claim1_cn_docs", "claim1_cn_support", "claim1_us_docs", "claim1_us_support",
+                "policy_its_break_p", "dict_doc_precision", "dict_recall", "dict_recall_n"):
+        assert key in got, key
+    assert got["claim1_cn_docs"] > got["first_cn_families"]  # the smart-technology corpus counts
+    assert got["claim1_alternatives"] == 4 and got["claim2_alternatives"] == 6
+    assert 0 <= got["policy_its_break_p"] <= 1 and 0 < got["dict_recall"] <= 1
+    assert "%" not in lg.logit_table.html.split("<tbody")[1]  # Table 2.9 in plain numbers
+    assert "2021-03-11" in got["cn_strategy_before"]  # the 14th Five-Year Plan, from the events table

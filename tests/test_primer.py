@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from chipshock.chapters.primer import analysis as pm
@@ -73,24 +74,13 @@ def test_same_seed_same_numbers() -> None:
     assert a["twfe"].coef[0] == b["twfe"].coef[0] and a["few"] == b["few"]
 
 
-@pytest.mark.parametrize(("low", "high", "truth", "word"), [
-    (0.1, 0.5, 0.3, "contains"), (0.3, 0.5, 0.3, "contains"), (0.31, 0.5, 0.3, "misses"),
-    (-0.5, -0.1, 0.3, "misses"), (-0.5, -0.1, -0.3, "contains")])
-def test_covers_word(low: float, high: float, truth: float, word: str) -> None:
-    assert pm.covers_word(low, high, truth) == word
-
-
-@pytest.mark.parametrize(("p", "word"), [(0.001, "rejects"), (0.049, "rejects"), (0.05, "does not reject"),
-                                         (0.7, "does not reject")])
-def test_rejects_word(p: float, word: str) -> None:
-    assert pm.rejects_word(p) == word
-
-
 @pytest.mark.parametrize(("est", "truth", "word"), [(0.5, 0.3, "above"), (0.1, 0.3, "below"),
                                                     (-0.5, -0.3, "below"), (-0.1, -0.3, "above"),
                                                     (0.3, 0.3, "equal to")])
-def test_side_word(est: float, truth: float, word: str) -> None:
-    assert pm.side_word(est, truth) == word
+def test_side_of_the_truth(est: float, truth: float, word: str) -> None:
+    from chipshock.chapters.primer.sections import side
+
+    assert side(est, truth) == word
 
 
 def test_drift_bias_is_what_twfe_picks_up_on_average() -> None:
@@ -108,3 +98,27 @@ def test_pre_trend_sandboxes_are_run_all_s_first_draws(results: dict) -> None:
     coef = alone["twfe_trend"].table().loc["treat", "coef"]
     assert coef == results["twfe_trend"].table().loc["treat", "coef"]
     assert alone["trend_p"] == results["event_trend"][1]["p"]
+
+
+def test_takeaways_follow_the_results() -> None:
+    from chipshock.chapters.primer.sections import attenuation_takeaway, event_takeaway
+
+    assert event_takeaway(0.6, 0.01) == ("The pre-period test does not reject parallel trends on the panel "
+                                         "built with them and rejects them on the panel built with a "
+                                         "pre-trend (simulated data).")
+    att = pd.DataFrame({"misclassified": [0.0, 0.4], "coef": [0.3, 0.1]})
+    assert "closer to zero than the 0.300" in attenuation_takeaway(att, 0.3)
+    att = pd.DataFrame({"misclassified": [0.0, 0.4], "coef": [-0.3, -0.5]})
+    assert "−0.500, further from zero than the −0.300" in attenuation_takeaway(att, -0.3)
+
+
+def test_sections_glue_every_key_the_page_uses() -> None:
+    from chipshock.chapters.primer import sections as S
+
+    p = pmp.PARAMS.resolve({"replications": 20, "n_units": 20})
+    s = S.setup(p)
+    results = [s, S.two_way(s), S.event_studies(s, p), S.exercise_two(p), S.counts(s),
+               S.few_clusters(s, p), S.attenuation(s)]
+    keys = {k for r in results for k in r.values()}
+    assert {"twfe_covers", "ex2_twfe_trend_bias", "attenuation_chart_takeaway", "reject_boot"} <= keys
+    assert S.two_way(s).twfe_covers in ("contains", "misses")

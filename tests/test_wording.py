@@ -80,3 +80,34 @@ def test_percent_points_and_p_values() -> None:
     assert N.p_value(0.0004) == "p\u00a0<\u00a00.001"  # non-breaking: "p =" never splits from its value
     assert N.p_value(0.25, 2) == "p\u00a0=\u00a00.25"
     assert N.number(math.nan) == N.MISSING
+
+
+# --- primer
+
+@pytest.mark.parametrize(("lo", "hi", "x", "word"), [(0.1, 0.5, 0.3, "contains"), (0.1, 0.5, 0.5, "contains"),
+                                                     (0.1, 0.5, 0.6, "misses"), (-0.5, -0.1, 0.0, "misses")])
+def test_covers_the_interval_ends_included(lo, hi, x, word) -> None:
+    assert W.covers(lo, hi, x) == word
+
+
+@pytest.mark.parametrize(("p", "word"), [(0.01, "rejects"), (0.05, "does not reject"),
+                                         (0.2, "does not reject"), (math.nan, "does not reject"),
+                                         (None, "does not reject")])
+def test_rejects_at_the_books_level(p, word) -> None:
+    assert W.rejects(p) == word
+
+
+# --- policy
+
+@pytest.mark.parametrize(("words", "verdict"), [
+    ("rose significantly", "in line with the claim"), ("fell significantly", "against the claim"),
+    ("rose, not significantly", "neither in line with the claim nor against it"),
+    ("fell, not significantly", "neither in line with the claim nor against it"),
+    ("did not change", "neither in line with the claim nor against it")])
+def test_only_a_significant_rise_is_in_line(words, verdict) -> None:
+    assert W.in_line(words) == verdict
+    assert W.in_line(W.change(0.1, 0.3, 0.01)) == "in line with the claim"
+
+
+def test_agree() -> None:
+    assert W.agree(4, 4) == "the two measures agree" and W.agree(4, 0) == "the two measures disagree"

@@ -132,3 +132,33 @@ def count_of(k: int, n: int, noun: str, plural: str | None = None,
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """'1 paper', '12 papers' (thousands separated)."""
     return f"{n:,} {noun if n == 1 else (many or noun + 's')}"
+
+
+# --- primer
+
+def covers(low: float, high: float, value: float, yes: str = "contains", no: str = "misses") -> str:
+    """Whether the interval [low, high] holds `value` (its ends included): `yes` or `no`."""
+    return yes if low <= value <= high else no
+
+
+def rejects(p: float | None, alpha: float = ALPHA) -> str:
+    """'rejects' when the test's p is below alpha, else 'does not reject' (a missing p never rejects)."""
+    return "rejects" if is_significant(p, alpha) else "does not reject"
+
+
+# --- policy
+
+def in_line(change_words: str) -> str:
+    """What a tested change (the words of `change`) says about a claimed rise: only a significant rise is
+    'in line with the claim', only a significant fall 'against the claim'."""
+    if change_words == "rose significantly":
+        return "in line with the claim"
+    if change_words == "fell significantly":
+        return "against the claim"
+    return "neither in line with the claim nor against it"
+
+
+def agree(a: float, b: float, yes: str = "the two measures agree",
+          no: str = "the two measures disagree") -> str:
+    """Whether two counts (or values) agree: `yes` when equal, else `no`."""
+    return yes if a == b else no

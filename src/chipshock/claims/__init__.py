@@ -36,7 +36,7 @@ from chipshock.claims.ledger import (
     judge,
     significant,
 )
-from chipshock.claims.policy import policy_after, policy_before
+from chipshock.claims.policy import policy_after, policy_after_shares, policy_before
 from chipshock.claims.research import companies, patents, research
 from chipshock.keys import claim_keys
 
@@ -57,4 +57,5 @@ def glue_keys(number: int) -> tuple[str, str, str]:
 __all__ = ["ALPHA", "CLAIMS", "CONTRADICTED", "CSS_CLASS", "FRAGILE_BELOW", "INCONCLUSIVE", "NOT_SUPPORTED",
            "PARTLY", "SUPPORTED", "SYMBOLS", "UNTESTABLE", "VERDICTS", "Alternative", "Claim", "Judgement",
            "Verdict", "claim", "claim_keys", "clock", "companies", "developers", "diffusion", "glue_keys",
-           "judge", "patents", "policy_after", "policy_before", "research", "significant"]
+           "judge", "patents", "policy_after", "policy_after_shares", "policy_before", "research",
+           "significant"]

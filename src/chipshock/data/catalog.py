@@ -53,3 +53,11 @@ PAPER_FILES = (
     "wacv/wacv2025",
     "www/www2025",
 )
+
+# --- the policy chapter's curated tables (schemas and readers in chipshock.data.curated)
+OPEN_SOURCE_LABELS = "data/curated/open_source_labels.csv"  # every match of open_source, labelled
+THEME_LABELS = "data/curated/theme_labels.csv"  # a labelled sample of the Chinese theme terms
+POLICY_FAMILIES = "data/curated/policy_families.csv"  # translations, drafts and versions of one document
+POLICY_DATES = "data/curated/policy_dates.csv"  # checked dates of the Chinese AGORA documents
+RECALL_LABELS = "data/curated/open_source_recall_labels.csv"  # a seeded sample of unflagged documents, read
+HELDOUT_LABELS = "data/curated/open_source_heldout_labels.csv"  # AGORA matches outside the U.S. and China

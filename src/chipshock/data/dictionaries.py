@@ -146,16 +146,20 @@ POLICY_DICTIONARIES: dict[str, Dictionary] = {
     for d in (
         Dictionary(
             "open_source",
-            "3",
+            "4",
             english=(
                 r"\bopen[- ]source[sd]?\b",
                 r"\bopen[- ]weights?\b",
                 r"\bopen(?:ly)?[- ](?:available )?(?:AI )?models?\b",
                 r"\bopen[- ]access models?\b",
                 r"\bfreely available (?:model|software|code)s?\b",
+                # v4: EO 14110 section 4.6 speaks of "widely available model weights", found by the
+                # recall probes of the policy chapter
+                r"\b(?:widely|publicly) available (?:model )?weights\b",
             ),
-            # 开源节流 ("broaden income, cut spending") is an idiom, not open source (v2)
-            chinese=(r"开源(?!节流)", r"开放源代码", r"开放权重"),
+            # 开源节流 ("broaden income, cut spending") is an idiom, not open source (v2);
+            # v4: 开放源码 and 源代码开放 (open source code), missing before
+            chinese=(r"开源(?!节流)", r"开放源代码", r"开放源码", r"源代码开放", r"开放权重"),
             # v3: sense rules drop the intelligence and risk senses and the split idiom
             exclude=OPEN_SOURCE_RULES,
         ),

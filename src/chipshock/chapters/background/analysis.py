@@ -13,6 +13,16 @@ from chipshock import charts
 from chipshock.charts import PALETTE
 from chipshock.data.catalog import MODEL_RELEASES_FROM
 from chipshock.errors import DataError
+from chipshock.wording import compare
+
+COUNT_WORDS = {"more": "more", "less": "fewer", "same": "as many"}
+"""How one count compares with another, in `wording.compare`'s terms."""
+
+
+def holds(cn: int, us: int, noun: str = "releases") -> str:
+    """'more Chinese than U.S. releases', 'fewer …', or 'as many Chinese as U.S. releases'."""
+    word = compare(cn, us, **COUNT_WORDS)
+    return f"{word} Chinese {'as' if word == 'as many' else 'than'} U.S. {noun}"
 
 COVERAGE_START = dt.date.fromisoformat(MODEL_RELEASES_FROM)
 
@@ -144,16 +154,6 @@ def stance_before_after(events: pd.DataFrame, split: dt.date) -> pd.DataFrame:
     return table.reindex(index=index, columns=["before", "after"], fill_value=0)
 
 
-def comparison_word(a: float, b: float, more: str = "more", fewer: str = "fewer",
-                    same: str = "as many") -> str:
-    """The word that states how a compares with b."""
-    if a > b:
-        return more
-    if a < b:
-        return fewer
-    return same
-
-
 def period_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """Releases per period (rows, in time order) and origin (columns)."""
     table = counts.pivot_table(index=["first_day", "period"], columns="origin", values="releases",
@@ -182,18 +182,13 @@ def release_comparison(releases: pd.DataFrame, cuts: list[dt.date], end: dt.date
     after = in_range(releases, cuts[-1], end)
     out["cn_after"] = int((after["origin"] == "CN").sum())
     out["us_after"] = int((after["origin"] == "US").sum())
-    out["after_word"] = comparison_word(out["cn_after"], out["us_after"])
+    out["after_word"] = holds(out["cn_after"], out["us_after"], "ones")
     if len(cuts) > 1:
         cn, us = between(releases, cuts[0], cuts[-1], "CN"), between(releases, cuts[0], cuts[-1], "US")
-        word = comparison_word(cn, us)
         out["between_sentence"] = (
             f"Between the first shock in the range ({cuts[0]}) and the last ({cuts[-1]}), the table lists "
-            f"{_origin_phrase(cn, us)} major open-weight releases: Chinese organisations released "
-            f"{word} than U.S. ones."
-        ) if word != "as many" else (
-            f"Between the first shock in the range ({cuts[0]}) and the last ({cuts[-1]}), the table lists "
-            f"{_origin_phrase(cn, us)} major open-weight releases: as many from each side."
-        )
+            f"{_origin_phrase(cn, us)} major open-weight releases: the list holds {holds(cn, us)} (a "
+            "count of the list, not of what was released).")
     else:
         out["between_sentence"] = (
             f"Only one shock ({cuts[0]}) falls in the range, so there is no period between shocks."

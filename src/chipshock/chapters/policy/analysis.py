@@ -17,41 +17,25 @@ from typing import Any
 import altair as alt
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import statsmodels.formula.api as smf
 from scipy import stats
 from scipy.special import gammaln
 from statsmodels.stats.proportion import proportion_confint
 
-from chipshock.chapters.policy.parameters import DATES, EXTRA_DICTIONARIES, FAMILIES, FULLTEXT
+from chipshock.chapters.policy.parameters import DATES, EXTRA_DICTIONARIES, FULLTEXT
 from chipshock.charts import PALETTE, _scale, _shock_rules
-from chipshock.data import reads
-from chipshock.data.curated import read_checked_csv
+from chipshock.data import curated, reads
 from chipshock.data.dictionaries import POLICY_DICTIONARIES
 from chipshock.data.tables._common import iter_jsonl
 from chipshock.errors import DataError
 from chipshock.paths import Project
 from chipshock.tables import Col, Table, format_table
+from chipshock.wording import ALPHA, change, in_line
 
 JURISDICTION_COLOURS = {"CN": PALETTE["vermillion"], "US": PALETTE["blue"]}
 GROUPS = {"us_federal": "US federal", "us_state": "US state and local", "us_local": "US state and local",
           "cn_central": "CN central", "cn_provincial": "CN provincial"}
-ALPHA = 0.05
 POWER = 0.8
-MIN_FAMILIES = 10  # families a country needs before the first shock to test claim 1 (as the claims ledger)
-RELATIONS = ["draft", "final", "translation", "version", "reintroduction"]
-
-FAMILIES_SCHEMA = pa.DataFrameSchema(
-    {"agora_id": pa.Column(int, coerce=True, unique=True), "family": pa.Column(str),
-     "relation": pa.Column(str, pa.Check.isin(RELATIONS)),
-     "reason": pa.Column(str)}, strict=True)
-_DAY = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
-DATES_SCHEMA = pa.DataFrameSchema(
-    {"agora_id": pa.Column(int, coerce=True, unique=True), "agora_date": pa.Column(str, _DAY),
-     "date": pa.Column(str, _DAY),
-     "evidence": pa.Column(str, pa.Check.isin(["url", "text", "corpus", "reference", "none"])),
-     "evidence_date": pa.Column(str, pa.Check.str_matches(r"^(\d{4}-\d{2}-\d{2})?$")),
-     "note": pa.Column(str)}, strict=True)
 
 
 # ------------------------------------------------------------------------------------------ documents
@@ -89,11 +73,11 @@ def apply_dictionaries(docs: pd.DataFrame, names: list[str], project: Project) -
 
 
 def read_families(root: Path) -> pd.DataFrame:
-    return read_checked_csv(root, FAMILIES, FAMILIES_SCHEMA)
+    return curated.policy_families(root)
 
 
 def read_dates(root: Path) -> pd.DataFrame:
-    return read_checked_csv(root, DATES, DATES_SCHEMA)
+    return curated.policy_dates(root)
 
 
 def title_key(title: str) -> str:
@@ -166,36 +150,6 @@ def units(docs: pd.DataFrame, names: list[str], cuts: list[dt.date]) -> pd.DataF
     for n in names:
         out[n] = out[f"{n}_n"] > 0
     return out.drop(columns=["last", "any_verified"]).reset_index()
-
-
-# ------------------------------------------------------------------------------------------ words
-
-def change_word(before: float, after: float, p: float, alpha: float = ALPHA) -> str:
-    """How a measure moved, for every sign and significance: 'rose significantly', 'fell, not
-    significantly', 'did not change', or 'cannot be compared' when a side is empty."""
-    if any(x is None or (isinstance(x, float) and math.isnan(x)) for x in (before, after)):
-        return "cannot be compared (no documents on one side)"
-    if after == before:
-        return "did not change"
-    word = "rose" if after > before else "fell"
-    significant = not math.isnan(p) and p < alpha
-    return f"{word} significantly" if significant else f"{word}, not significantly"
-
-
-def claim_word(change: str) -> str:
-    """What a change says about a claimed rise: only a significant rise is in line with it."""
-    if change == "rose significantly":
-        return "in line with the claim"
-    if change == "fell significantly":
-        return "against the claim"
-    return "neither in line with the claim nor against it"
-
-
-def agreement_word(n_share: int, n_intensity: int, n: int) -> str:
-    """Whether shares and intensities rose for the same number of themes."""
-    if n_share == n_intensity:
-        return "the two measures agree"
-    return "the two measures disagree"
 
 
 # ------------------------------------------------------------------------------------------ tests
@@ -281,14 +235,14 @@ def compare(u: pd.DataFrame, after: pd.Series, name: str, size: str = "word_coun
     table = [[b["flagged"], b["n"] - b["flagged"]], [a["flagged"], a["n"] - a["flagged"]]]
     fisher = stats.fisher_exact(table).pvalue if b["n"] and a["n"] else float("nan")
     perm = rate_permutation_p(u[f"{name}_n"].to_numpy(), u[size].to_numpy(), after.to_numpy())
-    share_word = change_word(b["share"], a["share"], fisher)
+    share_word = change(b["share"], a["share"], fisher)
     return {"n_before": b["n"], "flagged_before": b["flagged"], "share_before": b["share"],
             "n_after": a["n"], "flagged_after": a["flagged"], "share_after": a["share"],
             "fisher_p": float(fisher),
             "detectable_after": detectable_share(b["share"], b["n"], a["n"]) if b["n"] else float("nan"),
             "per_10k_before": b["per_10k"], "per_10k_after": a["per_10k"], "permutation_p": perm,
             "share_change": share_word,
-            "intensity_change": change_word(b["per_10k"], a["per_10k"], perm)}
+            "intensity_change": change(b["per_10k"], a["per_10k"], perm)}
 
 
 def holm(p: pd.Series) -> pd.Series:
@@ -308,9 +262,9 @@ def with_holm(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     out["fisher_holm_p"] = holm(out["fisher_p"])
     out["permutation_holm_p"] = holm(out["permutation_p"])
-    out["share_change"] = [change_word(r.share_before, r.share_after, r.fisher_holm_p)
+    out["share_change"] = [change(r.share_before, r.share_after, r.fisher_holm_p)
                            for r in out.itertuples()]
-    out["intensity_change"] = [change_word(r.per_10k_before, r.per_10k_after, r.permutation_holm_p)
+    out["intensity_change"] = [change(r.per_10k_before, r.per_10k_after, r.permutation_holm_p)
                                for r in out.itertuples()]
     return out
 
@@ -335,7 +289,7 @@ def summary(prefix: str, row: pd.Series | dict[str, Any]) -> dict[str, Any]:
         v = row[k]
         count = k.startswith(("n_", "flagged"))
         out[f"{prefix}_{k}"] = v if isinstance(v, str) else (int(v) if count else float(v))
-    out[f"{prefix}_claim"] = claim_word(str(row["share_change"]))
+    out[f"{prefix}_claim"] = in_line(str(row["share_change"]))
     out[f"{prefix}_detectable"] = detectable_text(row)
     return out
 
@@ -405,37 +359,6 @@ def shares_by_period(u: pd.DataFrame, dictionary: str, period: str) -> pd.DataFr
     g["per_10k"] = 1e4 * g["matches"] / g["words"]
     g["start"] = g["period"].map(period_start)
     return g
-
-
-# ------------------------------------------------------------------------------------------ verdict
-
-def verdict(first: pd.DataFrame, cn_change: str, cn_intensity: str, logit_p: float) -> str:
-    """The result-dependent sentences of the chapter's conclusion (claims 1 and 2)."""
-    def side(j: str) -> str:
-        r = first.loc[j]
-        return f"{int(r['flagged'])} of {int(r['families'])} {'Chinese' if j == 'CN' else 'U.S.'} families"
-
-    both = all(first.loc[j, "flagged"] > 0 for j in ("CN", "US") if j in first.index)
-    few = {"CN", "US"} <= set(first.index) and int(first["families"].min()) < MIN_FAMILIES
-    if few:
-        one = (f"Before the first shock the archive has too few families to test the paper's first claim "
-               f"({side('CN')}, {side('US')} mention open source; the test needs {MIN_FAMILIES} a country).")
-    elif both and {"CN", "US"} <= set(first.index):
-        one = (f"Before the first shock the archive shows open source in both countries' documents "
-               f"({side('CN')}, {side('US')}), as the paper's first claim says.")
-    elif {"CN", "US"} <= set(first.index):
-        absent = [("China" if j == "CN" else "the United States") for j in ("CN", "US")
-                  if first.loc[j, "flagged"] == 0]
-        one = (f"Before the first shock the archive does not show open source in the documents of "
-               f"{' or '.join(absent)} ({side('CN')}, {side('US')} mention it), so it supports the "
-               "paper's first claim, that both countries promoted open-source AI, only in part.")
-    else:
-        one = "The selected levels leave one country without documents before the first shock."
-    two = (f"After the split, the share of Chinese families that mention open source {cn_change}; the "
-           f"matches per 10,000 words {cn_intensity}. For the paper's second claim, a rise in China, this "
-           f"is {claim_word(cn_change)} (the difference-in-differences logit against the U.S. has "
-           f"p = {logit_p:.2f}).")
-    return f"{one} {two}"
 
 
 # ------------------------------------------------------------------------------------------ tables

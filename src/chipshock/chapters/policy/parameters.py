@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from chipshock.data.catalog import POLICY_EVENTS
+from chipshock.data.catalog import (
+    HELDOUT_LABELS,
+    OPEN_SOURCE_LABELS,
+    POLICY_DATES,
+    POLICY_EVENTS,
+    POLICY_FAMILIES,
+    RECALL_LABELS,
+    THEME_LABELS,
+)
 from chipshock.data.dictionaries import POLICY_DICTIONARIES, Dictionary
 from chipshock.data.paper import PAPER_SHOCKS
 from chipshock.params import Param, ParamSpec
 
 FULLTEXT = "data/raw/policy/agora/fulltext.jsonl.gz"
 LEVELS = ("us_federal", "us_state", "us_local", "cn_central", "cn_provincial")
-LABELS = "data/curated/open_source_labels.csv"  # hand-labelled passages of the open_source dictionary
-THEME_LABELS = "data/curated/theme_labels.csv"  # a labelled sample of the Chinese theme terms
-FAMILIES = "data/curated/policy_families.csv"  # translations, drafts and versions of one document
-DATES = "data/curated/policy_dates.csv"  # checked dates of the Chinese AGORA documents
+LABELS, FAMILIES, DATES = OPEN_SOURCE_LABELS, POLICY_FAMILIES, POLICY_DATES
 
 
 EXTRA_DICTIONARIES: dict[str, Dictionary] = {
@@ -41,7 +46,7 @@ EXTRA_DICTIONARIES: dict[str, Dictionary] = {
 ALL_DICTIONARIES = (*POLICY_DICTIONARIES, *EXTRA_DICTIONARIES)
 INPUTS = ("data/processed/policy_documents.parquet", "data/processed/cn_policy_documents.parquet",
           "data/processed/cn_gov_doc_titles.parquet", "data/processed/CHECKSUMS", POLICY_EVENTS, LABELS,
-          THEME_LABELS, FAMILIES, DATES)
+          THEME_LABELS, FAMILIES, DATES, RECALL_LABELS, HELDOUT_LABELS)
 
 
 def _check(values: dict[str, Any]) -> str | None:

@@ -14,52 +14,23 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 from statsmodels.stats.proportion import proportion_confint
 
-from chipshock.chapters.policy.parameters import LABELS, THEME_LABELS
-from chipshock.data.curated import read_checked_csv
-from chipshock.data.dictionaries import CONTEXT_CHARS, POLICY_DICTIONARIES, Dictionary
+from chipshock.data import curated
+from chipshock.data.curated import SENSES
+from chipshock.data.dictionaries import POLICY_DICTIONARIES, Dictionary
 
-SENSES = ("support", "neutral", "risk", "intelligence", "other_sense")
 TRUE_SENSES = frozenset({"support", "neutral"})
-CORPORA = ("agora", "miit-cac-tc260", "smart-tech-cn-sd")
 # The Chinese compounds the precision table reports one by one; other matches count as "开源 (other)".
 CN_COMPOUNDS = ("开源社区", "开源软件", "开源开放", "开源生态", "开源平台", "开源共享",
                 "开源项目", "开源技术", "开源框架", "开源大模型", "开源基金会", "开放源代码")
 
-LABELS_SCHEMA = pa.DataFrameSchema(
-    {
-        "corpus": pa.Column(str, pa.Check.isin(CORPORA)),
-        "doc_id": pa.Column(str),
-        "start": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "end": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "match": pa.Column(str, pa.Check.str_length(min_value=1)),
-        "language": pa.Column(str, pa.Check.isin(["en", "zh"])),
-        "jurisdiction": pa.Column(str, pa.Check.isin(["US", "CN"])),
-        "label": pa.Column(str, pa.Check.isin(SENSES)),
-        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
-        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
-    },
-    strict=True,
-    unique=["corpus", "doc_id", "start"],
-)
-
 
 def read_labels(root: Path) -> pd.DataFrame:
-    """The labelled passages, checked: schema, and each quotation holds its match where it says."""
-    labels = read_checked_csv(root, LABELS, LABELS_SCHEMA)
-    bad = [f"{r.corpus}/{r.doc_id}@{r.start}" for r in labels.itertuples()
-           if r.context[r.context_start:r.context_start + len(r.match)] != r.match
-           or r.end - r.start != len(r.match)]
-    if bad:
-        from chipshock.errors import DataError
-
-        raise DataError(f"{LABELS}: the quotation does not hold the match at context_start for "
-                        f"{', '.join(bad[:5])}; restore the file with `git checkout -- {LABELS}`")
-    return labels
+    """The labelled passages (every match in the U.S. and Chinese documents), checked."""
+    return curated.open_source_labels(root)
 
 
 def support_counts(rules: pd.DataFrame) -> pd.Series:
@@ -93,7 +64,7 @@ def apply_rules(labels: pd.DataFrame, dictionary: Dictionary | None = None) -> p
 
 def _precision_rows(g: pd.DataFrame) -> pd.Series:
     kept = g[g["kept"]]
-    low, high = proportion_confint(int(kept["true"].sum()), max(len(kept), 1), method="wilson")
+    low, high = clustered_interval(kept) if len(kept) else (float("nan"), float("nan"))
     return pd.Series({
         "labelled": len(g), "precision_raw": g["true"].mean(),
         "kept": len(kept), "precision": kept["true"].mean() if len(kept) else float("nan"),
@@ -104,8 +75,9 @@ def _precision_rows(g: pd.DataFrame) -> pd.Series:
 
 
 def precision(rules: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
-    """Precision of the dictionary before (`precision_raw`) and after its sense rules, with a Wilson 95%
-    interval, the true matches the rules drop, and the share of kept matches that support open source."""
+    """Precision of the dictionary before (`precision_raw`) and after its sense rules, with a 95%
+    interval clustered by document (`clustered_interval`), the true matches the rules drop, and the
+    share of kept matches that support open source."""
     if by is None:
         return _precision_rows(rules).to_frame("all").T
     return rules.groupby(by, sort=True).apply(_precision_rows, include_groups=False)
@@ -134,24 +106,8 @@ def quotations(rules: pd.DataFrame) -> pd.DataFrame:
 # self-reliance and supply security) or `other_sense` (the environment, regulating behaviour, content or
 # network security, system robustness), with a reason.
 
-THEME_SCHEMA = pa.DataFrameSchema(
-    {
-        "dictionary": pa.Column(str, pa.Check.isin(["ecosystem", "standards", "resilience"])),
-        "term": pa.Column(str), "term_matches": pa.Column(int, pa.Check.ge(1), coerce=True),
-        "corpus": pa.Column(str, pa.Check.isin(CORPORA)), "doc_id": pa.Column(str),
-        "start": pa.Column(int, pa.Check.ge(0), coerce=True), "end": pa.Column(int, coerce=True),
-        "match": pa.Column(str), "label": pa.Column(str, pa.Check.isin(["theme", "other_sense"])),
-        "reason": pa.Column(str, pa.Check.str_length(min_value=5)),
-        "context_start": pa.Column(int, pa.Check.ge(0), coerce=True),
-        "context": pa.Column(str, pa.Check.str_length(max_value=CONTEXT_CHARS)),
-    },
-    strict=True,
-    unique=["corpus", "doc_id", "start"],
-)
-
-
 def read_theme_labels(root: Path) -> pd.DataFrame:
-    return read_checked_csv(root, THEME_LABELS, THEME_SCHEMA)
+    return curated.theme_labels(root)
 
 
 def theme_precision(labels: pd.DataFrame) -> pd.DataFrame:
@@ -180,3 +136,101 @@ def weighted_precision(table: pd.DataFrame, column: str = "precision") -> pd.Ser
     t = t[ok].assign(w=lambda x: x["term_matches"] * x[column])
     g = t.groupby("dictionary")
     return g["w"].sum() / g["term_matches"].sum()
+
+
+# --- document-level precision, clustered intervals, the held-out set and recall ------------------------
+# Verdicts use document flags, so precision is also reported per document: a flagged document (one kept
+# match or more) is right when at least one kept match is labelled support or neutral. Passages of one
+# document are not independent, so the passage-level interval is clustered by document.
+
+RECALL_SEED = 20221007
+RECALL_PER_STRATUM = 20
+RECALL_STRATA = ("agora", "chinese")
+
+
+def doc_precision(rules: pd.DataFrame) -> pd.Series:
+    """Flagged documents (with a kept match), those right (a kept true match), their share and Wilson
+    95% interval (one observation per document)."""
+    kept = rules[rules["kept"]]
+    per_doc = kept.groupby(["corpus", "doc_id"])["true"].any()
+    k, n = int(per_doc.sum()), len(per_doc)
+    low, high = proportion_confint(k, max(n, 1), method="wilson")
+    return pd.Series({"documents": n, "right": k, "precision": k / n if n else float("nan"),
+                      "ci_low": low if n else float("nan"), "ci_high": high if n else float("nan")})
+
+
+def clustered_interval(rules: pd.DataFrame) -> tuple[float, float]:
+    """95% interval of the kept passages' precision, clustered by document: a Wilson interval around
+    the passage-level precision with the number of documents as the sample size (passages of one
+    document are not independent; a document counts once, however many passages it holds)."""
+    kept = rules[rules["kept"]] if "kept" in rules else rules
+    docs = kept.groupby(["corpus", "doc_id"]).ngroups
+    if docs == 0:
+        return float("nan"), float("nan")
+    share = float(kept["true"].mean())
+    low, high = proportion_confint(share * docs, docs, method="wilson")
+    return float(low), float(high)
+
+
+def heldout_precision(heldout: pd.DataFrame) -> pd.Series:
+    """The dictionary on AGORA's documents outside the U.S. and China, labelled after the rules were
+    written: passages, kept, precision of the kept ones (Wilson) and documents flagged and right."""
+    rules = apply_rules(heldout)
+    row = _precision_rows(rules)
+    docs = doc_precision(rules)
+    return pd.concat([row, docs.rename({"precision": "doc_precision", "ci_low": "doc_ci_low",
+                                        "ci_high": "doc_ci_high"})])
+
+
+def recall_sample(unflagged: pd.DataFrame, per_stratum: int = RECALL_PER_STRATUM,
+                  seed: int = RECALL_SEED) -> pd.DataFrame:
+    """The seeded random sample of unflagged documents whose reading measures recall: `per_stratum`
+    from each stratum (AGORA's U.S. and Chinese documents; the Chinese full texts), drawn from the
+    documents sorted by corpus and id, so the same data give the same sample."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for stratum in RECALL_STRATA:
+        pool = unflagged[unflagged["stratum"] == stratum].sort_values(["corpus", "doc_id"])
+        take = rng.choice(len(pool), size=min(per_stratum, len(pool)), replace=False)
+        parts.append(pool.iloc[np.sort(take)])
+    return pd.concat(parts, ignore_index=True)
+
+
+def recall(flagged: pd.DataFrame, unflagged: pd.DataFrame, labels: pd.DataFrame,
+           doc_prec: float) -> pd.Series:
+    """Document-level recall: documents the dictionary rightly flags (flagged × document precision)
+    over those plus the estimated misses (per stratum: unflagged documents × the share of the sampled
+    ones that do speak of open source), with the sample's size and misses, and a 95% range from the
+    exact (Clopper-Pearson) bounds of each stratum's share of misses."""
+    found = len(flagged) * doc_prec
+
+    def recall_at(bound: int) -> tuple[float, float]:
+        missed = 0.0
+        for stratum in RECALL_STRATA:
+            lab = labels[labels["stratum"] == stratum]
+            if len(lab):
+                k = int((lab["mentions"] == "yes").sum())
+                share = k / len(lab) if bound < 0 else proportion_confint(k, len(lab), method="beta")[bound]
+                missed += (unflagged["stratum"] == stratum).sum() * share
+        return (found / (found + missed) if found + missed else float("nan")), missed
+
+    point, missed = recall_at(-1)
+    return pd.Series({"sampled": len(labels), "misses": int((labels["mentions"] == "yes").sum()),
+                      "recall": point, "missed_estimate": missed, "ci_low": recall_at(1)[0],
+                      "ci_high": recall_at(0)[0]})
+
+
+RECALL_MIN_WORDS = 200  # the default selection of AGORA documents, fixed so the sample does not move
+
+
+def recall_population(agora: pd.DataFrame, cn: pd.DataFrame) -> pd.DataFrame:
+    """Every document the recall is about, with its stratum and whether the dictionary flags it: AGORA's
+    U.S. and Chinese documents with a full text of at least RECALL_MIN_WORDS words, and the Chinese
+    full texts (both processed tables, `open_source_n` the kept matches)."""
+    a = agora[agora["jurisdiction"].isin(["US", "CN"]) & agora["has_fulltext"]
+              & (agora["word_count"] >= RECALL_MIN_WORDS)]
+    frames = [pd.DataFrame({"corpus": "agora", "doc_id": a["agora_id"].astype(str), "stratum": "agora",
+                            "flagged": a["open_source_n"] > 0}),
+              pd.DataFrame({"corpus": cn["corpus"], "doc_id": cn["doc_id"], "stratum": "chinese",
+                            "flagged": cn["open_source_n"] > 0})]
+    return pd.concat(frames, ignore_index=True)

@@ -157,21 +157,6 @@ def drift_bias(pre_trend: float, n_periods: int) -> float:
     return pre_trend * (start + 1) / 2
 
 
-def covers_word(low: float, high: float, truth: float) -> str:
-    """ "contains" when the interval [low, high] holds the truth, else "misses"."""
-    return "contains" if low <= truth <= high else "misses"
-
-
-def rejects_word(p_value: float, level: float = 0.05) -> str:
-    """ "rejects" when the test rejects at `level`, else "does not reject"."""
-    return "rejects" if p_value < level else "does not reject"
-
-
-def side_word(estimate: float, truth: float) -> str:
-    """Where an estimate lies relative to the truth: "above", "below" or "equal to"."""
-    return "above" if estimate > truth else "below" if estimate < truth else "equal to"
-
-
 def pre_trend_sandboxes(p: dict[str, Any]) -> dict[str, Any]:
     """Sandboxes 1 and 2 alone (the first two draws of `run_all`, so the same numbers)."""
     rng = np.random.default_rng(p["seed"])
