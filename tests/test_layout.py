@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "chipshock"
 # Layers from the bottom up; a module may import its own layer or a lower one, never a higher one.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("errors", "paths", "params"),
-    ("data", "econometrics", "charts", "tables", "claims"),
+    ("data", "econometrics", "charts", "tables", "claims", "numbers"),
     ("measures",),
     ("chapters",),
     ("pipeline",),
