@@ -68,23 +68,28 @@ def integer(x: Any, *, signed: bool = False, thousands: bool = True) -> str:
 
 def significant(x: Any, digits: int = 3, *, signed: bool = False) -> str:
     """`x` to `digits` significant digits, never more than four decimals; below 0.001 it reads
-    1.23 × 10⁻⁴. significant(1.2437) == "1.24", significant(-0.00012345) == "−1.23 × 10⁻⁴"."""
+    1.23 × 10⁻⁴. significant(1.2437) == "1.24", significant(1234.5) == "1,230",
+    significant(-0.00012345) == "−1.23 × 10⁻⁴"; zero reads "0.00"."""
     if is_missing(x):
         return MISSING
     x = float(x)
     if x == 0 or math.isinf(x):
-        return number(x, 0 if x == 0 else digits)
+        return number(x, digits - 1)
     size = abs(x)
     if size < TINY:
-        exponent = math.floor(math.log10(size))
-        mantissa = size / 10.0 ** exponent
-        if round(mantissa, digits - 1) >= 10:
-            mantissa, exponent = mantissa / 10, exponent + 1
-        text = f"{mantissa:.{digits - 1}f} × 10{str(exponent).translate(_SUPERSCRIPT)}"
-        return _sign(x, text, signed)
+        return _sign(x, _scientific(size, digits), signed)
     magnitude = math.floor(math.log10(float(f"{size:.{digits - 1}e}")))
-    decimals = min(max(digits - 1 - magnitude, 0), MAX_DECIMALS)
-    return number(x, decimals, signed=signed)
+    if magnitude >= digits - 1:
+        return number(math.copysign(round(size, digits - 1 - magnitude), x), 0, signed=signed)
+    return number(x, min(digits - 1 - magnitude, MAX_DECIMALS), signed=signed)
+
+
+def _scientific(size: float, digits: int) -> str:
+    exponent = math.floor(math.log10(size))
+    mantissa = size / 10.0 ** exponent
+    if round(mantissa, digits - 1) >= 10:
+        mantissa, exponent = mantissa / 10, exponent + 1
+    return f"{mantissa:.{digits - 1}f} × 10{str(exponent).translate(_SUPERSCRIPT)}"
 
 
 def percent(x: Any, digits: int = 1, *, signed: bool = False, share: bool = True) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,8 +29,10 @@ from docutils.parsers.rst import directives
 from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
+from chipshock.numbers import NB_HYPHEN, minus
 from chipshock.pipeline.registry import CHAPTERS
 
 DATA_SUFFIX = "__data"  # the glue key of an exhibit's data: `<key>__data`, a CSV string
@@ -161,7 +164,63 @@ def _numfig_format(app: Sphinx, config: Any) -> None:
     config.numfig_format = {**(config.numfig_format or {}), **NUMFIG_FORMAT}
 
 
+GLUED = "pasted-text"  # myst-nb's class for text pasted by {glue} and {glue:text}
+# Words glued to a number or a letter by a hyphen that must not break there: "4-week", "p-value".
+_UNIT_AFTER_NUMBER = re.compile(r"^\s?-(?=(?:day|week|month|year|hour|minute|quarter|point)s?\b)")
+_P_VALUE = re.compile(r"^-(?=values?\b)")
+
+
+def _glued(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.inline) and GLUED in node.get("classes", [])
+
+
+class TrueMinus(SphinxPostTransform):
+    """Glued text writes negative numbers with a minus sign (U+2212), as the tables do: a format
+    spec such as `:.3f` gives Python's hyphen-minus ("-0.877" becomes "−0.877")."""
+
+    default_priority = 20  # after myst-nb pastes cross-document glue (priority 5)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(_glued)):
+            text = node.astext()
+            fixed = minus(text)
+            if fixed != text:
+                node.children = []
+                node += nodes.Text(fixed)
+
+
+class NoBreaks(SphinxPostTransform):
+    """No line break inside "4-week" after a glued number (and no stray space before its hyphen)
+    or inside "*p*-value": the hyphen becomes a non-breaking one (U+2011)."""
+
+    default_priority = 21
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            before = _previous_sibling(text)
+            if before is None:
+                continue
+            if _glued(before):
+                new = _UNIT_AFTER_NUMBER.sub(NB_HYPHEN, str(text), count=1)
+            elif isinstance(before, nodes.emphasis) and before.astext() == "p":
+                new = _P_VALUE.sub(NB_HYPHEN, str(text), count=1)
+            else:
+                continue
+            if new != str(text):
+                text.parent.replace(text, nodes.Text(new))
+
+
+def _previous_sibling(node: nodes.Node) -> nodes.Node | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    i = parent.index(node)
+    return parent[i - 1] if i > 0 else None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_post_transform(TrueMinus)
+    app.add_post_transform(NoBreaks)
     app.add_enumerable_node(table_exhibit, "table", None, html=(_visit, _depart))
     app.add_directive("exhibit", ExhibitDirective)
     app.connect("config-inited", _numfig_format)
