@@ -388,3 +388,27 @@ def audit_html(page: str) -> list[str]:
         where = f"table {i}" + (f" (#{box['id']})" if box else "")
         problems += _table_problems(table, where)
     return problems
+
+
+_HYPHEN_MINUS = re.compile(r"(?<![\w.\-])-(?=\.?\d)")
+
+
+def _glued_problems(text: str) -> list[str]:
+    problems = _cell_problems(text)
+    if _HYPHEN_MINUS.search(text):
+        problems.append(f"{text!r} writes minus as a hyphen (U+2212 is the minus sign)")
+    return problems
+
+
+def audit_glued(page: str) -> list[str]:
+    """Where the glued numbers of a built page's prose (myst-nb's `span.pasted-text`, outside
+    tables) break the house rules: a hyphen for minus, five or more decimals, scientific notation,
+    True/False. One readable line each."""
+    soup = BeautifulSoup(page, "html.parser")
+    problems = []
+    for span in soup.select("span.pasted-text"):
+        if span.find_parent("table") is not None:
+            continue
+        text = span.get_text(" ", strip=True)
+        problems += [f"glued text: {p}" for p in _glued_problems(text)]
+    return problems

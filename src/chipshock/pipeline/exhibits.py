@@ -10,7 +10,8 @@ A narrative page shows a glued figure or table as
     ```
 
 and gets "Figure 6.2" (or "Table 6.1", caption above the table) numbered within its chapter (the
-chapter's position in the registry), a target for {numref}`fig-<chapter>-<name>`, and a
+chapter's position in the registry), a target for {numref}`fig-<chapter>-<name>`, the sentence the
+notebook glued as `<key>_takeaway` first in the caption (what the figure shows in this run), and a
 "Data (CSV)" download link when the notebook glued the exhibit's data (`gluing.glue` does that for
 every displayed table and chart). The CSV is taken from the executed notebook at build time, so it
 always matches the page, in variant and student builds too.
@@ -36,6 +37,9 @@ from chipshock.numbers import NB_HYPHEN, minus
 from chipshock.pipeline.registry import CHAPTERS
 
 DATA_SUFFIX = "__data"  # the glue key of an exhibit's data: `<key>__data`, a CSV string
+TAKEAWAY_SUFFIX = "_takeaway"  # the glue key of a figure's takeaway: `<key>_takeaway`, one sentence
+TAKEAWAY_CLASS = "chipshock-takeaway"
+SIMULATED = "(simulated data)"  # a caption's bold label that stays first, before the takeaway
 DATA_DIR = "_build/exhibit-data"  # where the build writes the CSVs it links (under the source dir)
 KINDS = {"fig-": "figure", "tab-": "table"}
 NUMFIG_FORMAT = {"figure": "Figure %s", "table": "Table %s"}
@@ -60,11 +64,20 @@ def chapter_numbers() -> dict[str, int]:
 
 def glued_data(notebook: Path, key: str) -> str | None:
     """The CSV the notebook glued as `<key>__data`, or None."""
+    return glued_string(notebook, key + DATA_SUFFIX)
+
+
+def glued_takeaway(notebook: Path, key: str) -> str | None:
+    """The sentence the notebook glued as `<key>_takeaway`, or None."""
+    return glued_string(notebook, key + TAKEAWAY_SUFFIX)
+
+
+def glued_string(notebook: Path, wanted: str) -> str | None:
+    """The string the executed notebook glued under the name `wanted`, or None."""
     try:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    wanted = key + DATA_SUFFIX
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             if output.get("metadata", {}).get("scrapbook", {}).get("name") != wanted:
@@ -105,6 +118,7 @@ class ExhibitDirective(SphinxDirective):
         self.set_source_info(node)
         self.add_name(node)
         caption = self._caption()
+        self._put_takeaway(caption, key)
         link = self._data_link(key)
         if link is not None:
             caption += [nodes.Text(" "), link]
@@ -120,6 +134,18 @@ class ExhibitDirective(SphinxDirective):
         caption = nodes.caption(para.rawsource, "", *para.children)
         caption.source, caption.line = para.source, para.line
         return caption
+
+    def _put_takeaway(self, caption: nodes.caption, key: str) -> None:
+        """The glued `<key>_takeaway` sentence first in the caption (after a bold "(simulated
+        data)" label), marked as glued text."""
+        _, notebook = self.env.relfn2path(self.options["doc"], self.env.docname)
+        sentence = glued_takeaway(Path(notebook), key)
+        if sentence is None:
+            return
+        node = nodes.inline(sentence, sentence, classes=["pasted-text", TAKEAWAY_CLASS])
+        first = caption.children[0] if caption.children else None
+        at = 1 if isinstance(first, nodes.strong) and first.astext().strip() == SIMULATED else 0
+        caption.insert(at, [*([nodes.Text(" ")] if at else []), node, nodes.Text(" ")])
 
     def _data_link(self, key: str) -> addnodes.download_reference | None:
         _, notebook = self.env.relfn2path(self.options["doc"], self.env.docname)

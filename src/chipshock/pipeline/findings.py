@@ -25,7 +25,23 @@ def _glue(chapter: str, key: str) -> str:
     return f"{{glue:text}}`../computation/{chapter}.ipynb::{key}:s`"
 
 
-def claim_box(claim: C.Claim, heading: str) -> str:
+# Phrases of the claims' rules linked to their glossary entry at their first use on the page.
+GLOSSARY_LINKS = {"placebo region": "Placebo test", "triple difference": "Triple difference",
+                  "balanced accuracy": "Balanced accuracy"}
+
+
+def link_terms(text: str, seen: set[str]) -> str:
+    """`text` with the first use on the page (not yet in `seen`) of each GLOSSARY_LINKS phrase as
+    a glossary link."""
+    for phrase, entry in GLOSSARY_LINKS.items():
+        if phrase in seen or phrase not in text:
+            continue
+        text = text.replace(phrase, f"{{term}}`{phrase} <{entry}>`", 1)
+        seen.add(phrase)
+    return text
+
+
+def claim_box(claim: C.Claim, heading: str, seen: set[str] | None = None) -> str:
     """One claim: its words, the glued verdict, evidence and caveat, the rule, and where it is tested."""
     verdict, evidence, caveat = C.glue_keys(claim.number)
     lines = [
@@ -34,7 +50,7 @@ def claim_box(claim: C.Claim, heading: str) -> str:
         ":class: chipshock-verdict", "",
         _glue(claim.chapter, evidence), "",
         f"**Main caveat.** {_glue(claim.chapter, caveat)}", "",
-        f"**How it is judged.** {claim.rule}",
+        f"**How it is judged.** {claim.rule if seen is None else link_terms(claim.rule, seen)}",
     ]
     if claim.would_test:
         lines += ["", f"**What would test it.** {claim.would_test[0].upper()}{claim.would_test[1:]}."]
@@ -55,8 +71,9 @@ def page_text() -> str:
         "parameters lists its changed verdicts first under \"What changed from the default run\".",
         "",
     ]
+    seen: set[str] = set()
     for claim in C.CLAIMS:
-        parts.append(claim_box(claim, "##"))
+        parts.append(claim_box(claim, "##", seen))
         parts.append(f"Tested in {{ref}}`the {claim.chapter} chapter <{claim.section}>`.\n")
     return "\n".join(parts)
 
