@@ -15,9 +15,8 @@ from helpers import REPO
 
 from chipshock.paths import Project
 from chipshock.pipeline import provenance
-from chipshock.pipeline.exhibits import chapter_numbers
+from chipshock.pipeline.exhibits import TAKEAWAY_CLASS, chapter_numbers
 from chipshock.pipeline.registry import CHAPTERS
-from chipshock.pipeline.exhibits import TAKEAWAY_CLASS
 from chipshock.tables import audit_glued, audit_html
 
 # Chapters whose pages do not yet follow a rule: the issue-16 sweep (CONTRIBUTING.md, "Reader-facing
@@ -184,7 +183,8 @@ def test_glossary_defines_the_terms_and_chapters_link_them(built_book: Project) 
                    "Holm adjustment", "Balanced accuracy", "Power", "Wald test", "Sign-flip test"):
         assert needed in terms
     for page in ("book/intro.html", "book/findings.html"):
-        assert "glossary.html#term-" in (built_book.build_dir / "html" / page).read_text(), f"{page} links no term"
+        text = (built_book.build_dir / "html" / page).read_text()
+        assert "glossary.html#term-" in text, f"{page} links no term"
     defs = [dd.get_text(" ", strip=True) for dd in soup.select("dl.glossary dd")]
     assert all(20 < len(d) < 600 for d in defs), "definitions are one to three sentences"
     for chapter in CHAPTERS:

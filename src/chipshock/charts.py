@@ -67,6 +67,12 @@ def responsive(spec: dict) -> tuple[dict, int | None]:
     return out, min(int(width) + _AXIS_ROOM, TEXT_WIDTH)
 
 
+# How altair's HTML calls vega-embed, and the same call with the spec fitted to a phone first.
+FIT_CALL = ("vegaEmbed(outputDiv, spec, embedOpt",
+            "vegaEmbed(outputDiv, window.chipshockFit ? window.chipshockFit(spec, outputDiv) : spec, "
+            "embedOpt")
+
+
 def _accessible_html(spec: dict, **metadata: object) -> dict[str, str]:
     """Altair's HTML output inside a role="img" container named by the chart's description,
     responsive to the column's width."""
@@ -75,11 +81,16 @@ def _accessible_html(spec: dict, **metadata: object) -> dict[str, str]:
     spec, max_width = responsive(spec)
     bundle = html_renderer(spec, **metadata)
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    page = bundle["text/html"]
+    if max_width is None:  # composite: laid out for the box's width on phones (_static/chipshock-fit.js)
+        if FIT_CALL[0] not in page:
+            raise RuntimeError("altair's HTML output changed: chipshock.charts cannot hook chipshock-fit.js")
+        page = page.replace(FIT_CALL[0], FIT_CALL[1], 1)
     label = html.escape(str(spec.get("description") or "Chart"), quote=True)
     style = f' style="max-width: {max_width}px"' if max_width else ""
     kind = "chipshock-chart-fluid" if max_width else "chipshock-chart-scaled"
     return {"text/html": f'<div class="chipshock-chart {kind}" role="img" aria-label="{label}"{style}>'
-                         f"{bundle['text/html']}</div>"}
+                         f"{page}</div>"}
 
 
 alt.renderers.register("chipshock", _accessible_html)
@@ -90,6 +101,31 @@ def use_book_style() -> None:
     alt.theme.enable("chipshock")
     alt.renderers.enable("chipshock", embed_options=EMBED_OPTIONS)
     alt.data_transformers.enable("default", max_rows=20_000)  # the specification curve's panel
+
+
+# Heatmaps of shares: an explicit colour at 0% and at 100%, the same in light and dark mode (not the
+# page's background, which would make an empty cell read as a full one on a dark page, and not
+# black, which the dark stylesheet recolours).
+SHARE_ZERO = "#ececec"
+SHARE_FULL = "#1f1f1f"
+
+
+def share_scale() -> alt.Scale:
+    """The colour scale of a share from 0 to 1 in a heatmap: SHARE_ZERO to SHARE_FULL."""
+    return alt.Scale(domain=[0, 1], range=[SHARE_ZERO, SHARE_FULL], clamp=True)
+
+
+def share_heatmap(cells: alt.Chart, share: str = "share", legend_title: str = "share") -> alt.LayerChart:
+    """A heatmap of shares (`cells`: a rect chart with x, y and tooltip, no colour) coloured by
+    `share_scale` on a plate of the 0% colour, so a cell that no row reaches reads as 0% in both
+    themes."""
+    width, height = cells.width, cells.height
+    coloured = cells.encode(color=alt.Color(f"{share}:Q", title=legend_title, scale=share_scale(),
+                                            legend=alt.Legend(format=".0%")))
+    plate = alt.Chart(pd.DataFrame({"plate": [0]})).mark_rect(color=SHARE_ZERO).encode(
+        x=alt.value(0), x2=alt.value("width"), y=alt.value(0), y2=alt.value("height"))
+    coloured.width = coloured.height = alt.Undefined  # the layer's size, not its cells'
+    return alt.layer(plate, coloured).properties(width=width, height=height)
 
 
 def _scale(mapping: dict[str, str], keys: list[str]) -> alt.Scale:

@@ -11,7 +11,6 @@ PDF's named destinations), the second carries those numbers in the contents list
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import os
 import re
@@ -85,7 +84,8 @@ nav#pdf-toc h2 { margin-top: 0; }
 nav#pdf-toc .pdf-toc-part { font-weight: 600; margin: 1.1em 0 0.2em 0; font-size: 10pt;
   text-transform: uppercase; letter-spacing: 0.04em; color: #444; }
 nav#pdf-toc ol { list-style: none; padding-left: 0; margin: 0; }
-nav#pdf-toc li a { display: flex; align-items: baseline; gap: 0.5em; color: #111 !important; line-height: 1.55; }
+nav#pdf-toc li a { display: flex; align-items: baseline; gap: 0.5em; color: #111 !important;
+  line-height: 1.55; }
 nav#pdf-toc .pdf-toc-number { flex: 0 0 1.6em; font-weight: 600; }
 nav#pdf-toc .pdf-toc-title { flex: 0 1 auto; }
 nav#pdf-toc .pdf-toc-leader { flex: 1 1 auto; border-bottom: 1px dotted #999; min-width: 1.5em; }
@@ -95,10 +95,11 @@ nav#pdf-toc .pdf-toc-page { flex: 0 0 2.2em; text-align: right; font-variant-num
 /* tables fit the page: wrapped headers and text, smaller type, no scrollbox */
 .chipshock-table, .chipshock-table > div, div.output, .cell_output, .pst-scrollable-table-container,
 .table-wrapper { overflow: visible !important; max-width: 100% !important; }
-.chipshock-table table, table.dataframe, .bd-content table { width: 100% !important; max-width: 100% !important;
-  font-size: 8.5pt !important; table-layout: auto; }
+.chipshock-table table, table.dataframe, .bd-content table { width: 100% !important;
+  max-width: 100% !important; font-size: 8.5pt !important; table-layout: auto; }
 .chipshock-table th, .chipshock-table td, table.dataframe th, table.dataframe td {
-  white-space: normal !important; min-width: 0 !important; padding: 2px 4px !important; overflow-wrap: anywhere; }
+  white-space: normal !important; min-width: 0 !important; padding: 2px 4px !important;
+  overflow-wrap: anywhere; }
 .chipshock-table td.gt_right, table.dataframe td { white-space: nowrap !important; }
 table.pdf-wide, .pdf-wide table { font-size: 7pt !important; }
 table.pdf-wide td, .pdf-wide td { white-space: normal !important; }
@@ -107,8 +108,8 @@ table.pdf-wide td, .pdf-wide td { white-space: normal !important; }
 .chipshock-chart svg, .chipshock-chart canvas { max-width: 100% !important; height: auto !important; }
 .pdf-interactive { font-size: 9pt; font-style: italic; margin: 0.3em 0 1.2em 0; }
 /* code, in the computation appendix */
-pre, div.highlight pre { white-space: pre-wrap !important; overflow-wrap: anywhere; font-size: 7.5pt !important;
-  line-height: 1.3; padding: 4px 6px !important; }
+pre, div.highlight pre { white-space: pre-wrap !important; overflow-wrap: anywhere;
+  font-size: 7.5pt !important; line-height: 1.3; padding: 4px 6px !important; }
 div.cell { break-inside: auto; }
 .pdf-unlinked-note { font-size: 0.9em; color: #444; }
 """
@@ -157,7 +158,8 @@ def _paper(cff: dict) -> str:
     ref = next((r for r in cff.get("references") or [] if r.get("type") == "article"), None)
     if ref is None:
         return ""
-    ids = [str(i.get("value")) for i in ref.get("identifiers") or [] if "arxiv" in str(i.get("value")).lower()]
+    ids = [str(i.get("value")) for i in ref.get("identifiers") or []
+           if "arxiv" in str(i.get("value")).lower()]
     who = _joined([str(a.get("family-names") or a.get("name")) for a in ref.get("authors") or []])
     text = f"The paper by {who} ({ref.get('year')})" if who else f"The paper ({ref.get('year')})"
     return ", ".join([text, *ids])
@@ -240,9 +242,12 @@ def documents(soup: BeautifulSoup, parts: dict[str, str]) -> list[Doc]:
     out = []
     for span in soup.select("span[id^='document-']"):
         section = span.find_next_sibling()
-        if section is None or section.name != "section":
+        if span.parent.name == "section" and span.parent.find(True) is span:
+            section = span.parent  # already moved in
+        elif section is None or section.name != "section":
             continue
         name = span["id"].removeprefix("document-")
+        section.insert(0, span.extract())  # an inline box between named pages would print a page
         out.append(Doc(name, section, _title(section), numbers.get(name), parts.get(name, "")))
     return out
 
@@ -473,14 +478,17 @@ def computation_titles(docs: list[Doc]) -> None:
 # ----------------------------------------------------------------------------------------- printing
 
 
-def print_pdf(page: Path, dest: Path) -> Path:
-    """Print `page` to `dest` with headless Chromium (atomically: a failed print leaves no file)."""
+def print_pdf(page: Path, dest: Path, *, tagged: bool = True) -> Path:
+    """Print `page` to `dest` with headless Chromium (atomically: a failed print leaves no file).
+    A tagged print has the bookmarks (one per heading) that locate the contents' entries, and a
+    structure tree that more than doubles the file; the final print is untagged."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".pdf-", dir=dest.parent) as tmp:
         out = Path(tmp) / dest.name
         cmd = [browser(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                "--no-first-run", f"--user-data-dir={Path(tmp) / 'profile'}", "--no-pdf-header-footer",
-               "--generate-pdf-document-outline", f"--virtual-time-budget={RENDER_BUDGET_MS}",
+               *(["--generate-pdf-document-outline"] if tagged else ["--disable-pdf-tagging"]),
+               f"--virtual-time-budget={RENDER_BUDGET_MS}",
                "--run-all-compositor-stages-before-draw", f"--print-to-pdf={out}", page.resolve().as_uri()]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=900, check=False)
         if proc.returncode != 0 or not out.is_file() or out.stat().st_size == 0:
@@ -535,7 +543,8 @@ def fill_contents(soup: BeautifulSoup, pages: dict[str, int]) -> dict[str, str]:
 
 def print_with_contents(soup: BeautifulSoup, docs: list[Doc], page: Path, dest: Path) -> dict[str, int]:
     """Print until the contents list's numbers match where the documents start (at most
-    MAX_PASSES prints); the documents' start pages. Every entry must be found."""
+    MAX_PASSES tagged prints), then print the final, untagged PDF (the same layout); the
+    documents' start pages. Every entry must be found."""
     written: dict[str, str] = {}
     for _ in range(MAX_PASSES):
         page.write_text(str(soup), encoding="utf-8")
@@ -546,6 +555,7 @@ def print_with_contents(soup: BeautifulSoup, docs: list[Doc], page: Path, dest: 
             raise ExecutionError(f"{dest}: no bookmark for {missing}; the contents list cannot be numbered")
         wanted = fill_contents(soup, pages)
         if wanted == written:
+            print_pdf(page, dest, tagged=False)
             return pages
         written = wanted
     raise ExecutionError(f"{dest}: the contents list's page numbers did not settle in {MAX_PASSES} prints")

@@ -1,0 +1,43 @@
+// Phone layout for composite charts (facets, concatenations: they cannot take width "container").
+// chipshock.charts' renderer passes every spec through window.chipshockFit before vega-embed draws
+// it: when the chart's box is narrower than the chart, panels side by side are stacked, facets get
+// one column, each view is narrowed to the box and long axis labels are cut (with an ellipsis), so
+// labels keep their designed size instead of the whole drawing being scaled down to a few pixels.
+(function () {
+  const ROOM = 80; // px beside a view's plot for its y axis (labels, title)
+  const LABEL_SHARE = 0.38; // the most of the box a y axis's labels may take
+
+  function fitView(view, width) {
+    if (!view || typeof view !== "object") return;
+    if (Array.isArray(view.hconcat)) { view.vconcat = view.hconcat; delete view.hconcat; }
+    if (Array.isArray(view.concat)) view.columns = 1;
+    if (view.facet && view.columns) view.columns = 1;
+    for (const key of ["vconcat", "concat", "layer"]) {
+      if (Array.isArray(view[key])) view[key].forEach((v) => fitView(v, width));
+    }
+    if (view.spec) fitView(view.spec, width);
+    let room = ROOM;
+    const y = view.encoding && view.encoding.y;
+    if (y && y.axis && typeof y.axis === "object" && y.axis.labelLimit) {
+      y.axis.labelLimit = Math.min(y.axis.labelLimit, Math.round(LABEL_SHARE * width));
+      room = y.axis.labelLimit + 20;
+    }
+    if (typeof view.width === "number" && view.width > width - room) {
+      view.width = Math.max(120, width - room);
+    }
+  }
+
+  window.chipshockFit = function (spec, el) {
+    const box = el && el.closest ? el.closest(".chipshock-chart-scaled") : null;
+    const width = box ? box.clientWidth : 0;
+    if (!box || width === 0 || width >= 640) return spec;
+    const out = Object.assign({}, spec); // the datasets are shared, not copied
+    for (const key of ["hconcat", "vconcat", "concat", "layer", "spec", "facet", "encoding", "columns", "width"]) {
+      if (key in out) out[key] = JSON.parse(JSON.stringify(spec[key]));
+    }
+    fitView(out, width);
+    out.config = Object.assign({}, spec.config || {});
+    out.config.legend = Object.assign({}, out.config.legend || {}, {columns: 2});
+    return out;
+  };
+})();
