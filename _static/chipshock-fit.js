@@ -7,24 +7,28 @@
   const ROOM = 80; // px beside a view's plot for its y axis (labels, title)
   const LABEL_SHARE = 0.38; // the most of the box a y axis's labels may take
 
+  // Fits `view` (and the views inside it) into `width` px; returns the room its y-axis labels need.
   function fitView(view, width) {
-    if (!view || typeof view !== "object") return;
+    if (!view || typeof view !== "object") return 0;
     if (Array.isArray(view.hconcat)) { view.vconcat = view.hconcat; delete view.hconcat; }
     if (Array.isArray(view.concat)) view.columns = 1;
     if (view.facet && view.columns) view.columns = 1;
-    for (const key of ["vconcat", "concat", "layer"]) {
+    let labels = 0;
+    for (const key of ["vconcat", "concat"]) {
       if (Array.isArray(view[key])) view[key].forEach((v) => fitView(v, width));
     }
-    if (view.spec) fitView(view.spec, width);
-    let room = ROOM;
+    if (Array.isArray(view.layer)) labels = Math.max(0, ...view.layer.map((v) => fitView(v, width)));
+    if (view.spec) labels = Math.max(labels, fitView(view.spec, width));
     const y = view.encoding && view.encoding.y;
     if (y && y.axis && typeof y.axis === "object" && y.axis.labelLimit) {
       y.axis.labelLimit = Math.min(y.axis.labelLimit, Math.round(LABEL_SHARE * width));
-      room = y.axis.labelLimit + 20;
+      labels = Math.max(labels, y.axis.labelLimit + 20);
     }
+    const room = Math.max(ROOM, labels);
     if (typeof view.width === "number" && view.width > width - room) {
       view.width = Math.max(120, width - room);
     }
+    return labels;
   }
 
   window.chipshockFit = function (spec, el) {

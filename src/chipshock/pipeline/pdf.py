@@ -353,7 +353,8 @@ def title_page(soup: BeautifulSoup, front: Front, heading: str | None = None) ->
             p.string = text
             section.append(p)
     meta = soup.new_tag("p", attrs={"class": "pdf-meta"})
-    meta.append(f"Printed {front.date} from commit {front.commit}.")
+    source = ("not from a git checkout" if front.commit.startswith("not ") else f"from commit {front.commit}")
+    meta.append(f"Printed {front.date} {source}.")
     section.append(meta)
     return section
 
