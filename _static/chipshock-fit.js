@@ -31,10 +31,7 @@
     return labels;
   }
 
-  window.chipshockFit = function (spec, el) {
-    const box = el && el.closest ? el.closest(".chipshock-chart-scaled") : null;
-    const width = box ? box.clientWidth : 0;
-    if (!box || width === 0 || width >= 640) return spec;
+  function fitted(spec, width) {
     const out = Object.assign({}, spec); // the datasets are shared, not copied
     for (const key of ["hconcat", "vconcat", "concat", "layer", "spec", "facet", "encoding", "columns", "width"]) {
       if (key in out) out[key] = JSON.parse(JSON.stringify(spec[key]));
@@ -43,5 +40,35 @@
     out.config = Object.assign({}, spec.config || {});
     out.config.legend = Object.assign({}, out.config.legend || {}, {columns: 2});
     return out;
+  }
+
+  // After vega-embed has drawn the fitted spec, a drawing still wider than its box (axis titles,
+  // legends, facet headers take room the first guess did not count) is drawn again with its views
+  // narrowed by the excess, at most twice; what still does not fit is scaled down by the stylesheet.
+  function refit(spec, el, box, opt, target, tries) {
+    const watch = new MutationObserver(() => {
+      const svg = el.querySelector("svg");
+      if (!svg) return;
+      watch.disconnect();
+      setTimeout(() => {
+        const excess = parseFloat(svg.getAttribute("width")) - box.clientWidth;
+        if (!(excess > 1) || tries <= 0 || !window.vegaEmbed) return;
+        const next = target - excess - 4;
+        refit(spec, el, box, opt, next, tries - 1);
+        window.vegaEmbed(el, fitted(spec, next), opt).then(() => null, () => null);
+      }, 50);
+    });
+    watch.observe(el, {childList: true, subtree: true});
+  }
+
+  // vega-embed's options for a chart drawn again (chipshock.charts.EMBED_OPTIONS)
+  const OPTIONS = {actions: {export: true, source: true, compiled: false, editor: false}, mode: "vega-lite"};
+
+  window.chipshockFit = function (spec, el, opt = OPTIONS) {
+    const box = el && el.closest ? el.closest(".chipshock-chart-scaled") : null;
+    const width = box ? box.clientWidth : 0;
+    if (!box || width === 0 || width >= 640) return spec;
+    if (opt && window.MutationObserver) refit(spec, el, box, opt, width, 2);
+    return fitted(spec, width);
   };
 })();

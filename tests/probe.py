@@ -116,6 +116,8 @@ function heatmaps(win, doc) {
   for (const g of doc.querySelectorAll(".chipshock-chart svg g.mark-rect")) {
     const cells = Array.from(g.querySelectorAll("path"));
     if (cells.length < 20) continue;
+    const fills = new Set(cells.slice(0, 400).map(c => win.getComputedStyle(c).fill));
+    if (fills.size < 8) continue; // bars in a few category colours, not a colour scale
     const boxes = cells.map(c => c.getBoundingClientRect());
     const left = Math.min(...boxes.map(b => b.left)), right = Math.max(...boxes.map(b => b.right));
     const top = Math.min(...boxes.map(b => b.top)), bottom = Math.max(...boxes.map(b => b.bottom));
@@ -124,7 +126,6 @@ function heatmaps(win, doc) {
       const b = p.getBoundingClientRect();
       return b.left <= left + 1 && b.right >= right - 1 && b.top <= top + 1 && b.bottom >= bottom - 1;
     });
-    const fills = new Set(cells.slice(0, 400).map(c => win.getComputedStyle(c).fill));
     out.push({cells: cells.length, plate: plate ? win.getComputedStyle(plate).fill : null,
               cellFills: fills.size});
   }

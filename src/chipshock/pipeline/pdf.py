@@ -39,6 +39,7 @@ MAX_PASSES = 3  # prints until the contents list's page numbers stop moving
 WIDE_COLUMNS = 6  # tables with more columns than this print in smaller type
 COMPUTATION = "computation"  # docnames of the computation pages start with this
 DEFAULT_AUTHORS = "The Open by Necessity team"
+MENU = re.compile(r'"bind":\s*\{\s*"input"')  # a vega-lite parameter bound to a form control
 
 PRINT_CSS = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm;
@@ -402,14 +403,14 @@ def interactive_notes(soup: BeautifulSoup, docs: list[Doc], root: Path) -> int:
     found = 0
     for doc in docs:
         for chart in doc.section.select(".chipshock-chart"):
-            if '"bind"' not in "".join(s.get_text() for s in chart.find_all("script")):
+            if not MENU.search("".join(s.get_text() for s in chart.find_all("script"))):
                 continue
             note = soup.new_tag("p", attrs={"class": "pdf-interactive"})
             note.append("On paper the chart shows the default specification; in the HTML book its menus "
-                        "choose any other and show its estimate: ")
+                        "choose any other and show its estimate: see ")
             url = published_page(root, doc.name + ".html")
             link = soup.new_tag("a", href=url) if url else soup.new_tag("span")
-            link.string = url or f"{doc.name}.html of the HTML edition (`make book` builds it)"
+            link.string = url or f"{doc.name}.html in the HTML edition (made by make book)"
             note.append(link)
             note.append(".")
             chart.insert_after(note)
