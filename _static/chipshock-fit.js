@@ -6,6 +6,7 @@
 (function () {
   const ROOM = 80; // px beside a view's plot for its y axis (labels, title)
   const LABEL_SHARE = 0.38; // the most of the box a y axis's labels may take
+  const ACTIONS = 40; // px vega-embed keeps right of the chart for its "..." menu
 
   // Fits `view` (and the views inside it) into `width` px; returns the room its y-axis labels need.
   function fitView(view, width) {
@@ -19,6 +20,9 @@
     }
     if (Array.isArray(view.layer)) labels = Math.max(0, ...view.layer.map((v) => fitView(v, width)));
     if (view.spec) labels = Math.max(labels, fitView(view.spec, width));
+    if (view.mark && (view.mark === "text" || view.mark.type === "text") && typeof view.mark === "object") {
+      view.mark.lineBreak = "; "; // a long readout ("p = ..., N = ...; rank ...") on two lines
+    }
     const y = view.encoding && view.encoding.y;
     if (y && y.axis && typeof y.axis === "object" && y.axis.labelLimit) {
       y.axis.labelLimit = Math.min(y.axis.labelLimit, Math.round(LABEL_SHARE * width));
@@ -26,7 +30,7 @@
     }
     const room = Math.max(ROOM, labels);
     if (typeof view.width === "number" && view.width > width - room) {
-      view.width = Math.max(120, width - room);
+      view.width = Math.max(100, width - room);
     }
     return labels;
   }
@@ -38,27 +42,32 @@
     }
     fitView(out, width);
     out.config = Object.assign({}, spec.config || {});
-    out.config.legend = Object.assign({}, out.config.legend || {}, {columns: 2});
+    out.config.legend = Object.assign({}, out.config.legend || {},
+      {columns: 2, labelLimit: Math.round(0.4 * width), titleLimit: Math.round(0.9 * width)});
+    out.config.axisY = Object.assign({}, out.config.axisY || {}, {labelLimit: Math.round(LABEL_SHARE * width)});
     return out;
   }
 
   // After vega-embed has drawn the fitted spec, a drawing still wider than its box (axis titles,
   // legends, facet headers take room the first guess did not count) is drawn again with its views
-  // narrowed by the excess, at most twice; what still does not fit is scaled down by the stylesheet.
-  function refit(spec, el, box, opt, target, tries) {
-    const watch = new MutationObserver(() => {
+  // narrowed by the excess, at most `tries` times; what still does not fit is scaled down by the
+  // stylesheet. `last` is the width of the drawing already measured (wait for a new one).
+  function refit(spec, el, box, opt, target, tries, last) {
+    let waited = 0;
+    const tick = () => {
       const svg = el.querySelector("svg");
-      if (!svg) return;
-      watch.disconnect();
-      setTimeout(() => {
-        const excess = parseFloat(svg.getAttribute("width")) - box.clientWidth;
-        if (!(excess > 1) || tries <= 0 || !window.vegaEmbed) return;
-        const next = target - excess - 4;
-        refit(spec, el, box, opt, next, tries - 1);
-        window.vegaEmbed(el, fitted(spec, next), opt).then(() => null, () => null);
-      }, 50);
-    });
-    watch.observe(el, {childList: true, subtree: true});
+      const drawn = svg ? parseFloat(svg.getAttribute("width")) : NaN;
+      if (!svg || drawn === last) {
+        if ((waited += 100) < 10000) setTimeout(tick, 100);
+        return;
+      }
+      const excess = drawn - svg.getBoundingClientRect().width; // what the stylesheet scales away
+      if (!(excess > 1) || tries <= 0 || !window.vegaEmbed) return;
+      const next = target - excess - 4;
+      window.vegaEmbed(el, fitted(spec, next), opt)
+        .then(() => refit(spec, el, box, opt, next, tries - 1, drawn), () => null);
+    };
+    setTimeout(tick, 100);
   }
 
   // vega-embed's options for a chart drawn again (chipshock.charts.EMBED_OPTIONS)
@@ -66,9 +75,9 @@
 
   window.chipshockFit = function (spec, el, opt = OPTIONS) {
     const box = el && el.closest ? el.closest(".chipshock-chart-scaled") : null;
-    const width = box ? box.clientWidth : 0;
-    if (!box || width === 0 || width >= 640) return spec;
-    if (opt && window.MutationObserver) refit(spec, el, box, opt, width, 2);
+    const width = box ? box.clientWidth - ACTIONS : 0;
+    if (!box || width <= 0 || width >= 640) return spec;
+    refit(spec, el, box, opt, width, 3, undefined);
     return fitted(spec, width);
   };
 })();
