@@ -49,10 +49,11 @@ def test_the_book_is_a_printable_size(built_book: Project, printed: dict) -> Non
 def test_the_title_page_names_the_book_the_paper_the_authors_and_the_commit(printed: dict) -> None:
     first = " ".join(printed["book"][1][0].split())
     front = pdf.front_matter(Path(__file__).resolve().parents[1])
-    for needed in ("Open by Necessity", "arXiv:2606.15999", "Jin, Kunievsky, Lou, Sun and Evans", front.authors,
-                   "U.S. Policies Unintentionally Accelerated China"):
+    for needed in ("Open by Necessity", "arXiv:2606.15999", "Jin, Kunievsky, Lou, Sun and Evans",
+                   front.authors, "U.S. Policies Unintentionally Accelerated China"):
         assert needed in first, needed
-    assert re.search(r"Printed \d+ \w+ \d{4} (from commit [0-9a-f]{40}|not from a git checkout)", first), first
+    printed_from = r"Printed \d+ \w+ \d{4} (from commit [0-9a-f]{40}|not from a git checkout)"
+    assert re.search(printed_from, first), first
 
 
 def test_the_contents_give_chapter_numbers_and_the_right_pages(printed: dict) -> None:
