@@ -68,7 +68,7 @@ figure.chipshock-exhibit-table figcaption { break-after: avoid-page; }
 thead { display: table-header-group; }
 figcaption, figcaption p, figcaption .caption-text, .chipshock-caption, .chipshock-caption p,
 figcaption .caption-number { color: #333 !important; }
-a { color: #1a4f8b !important; text-decoration: none !important; }
+a { color: #159 !important; text-decoration: none !important; }
 span.pasted-text { text-decoration: none !important; }
 section.pdf-doc { break-before: page; }
 /* the title page */
