@@ -100,7 +100,7 @@ nav#pdf-toc .pdf-toc-page { flex: 0 0 2.2em; text-align: right; font-variant-num
   max-width: 100% !important; font-size: 8.5pt !important; table-layout: auto; }
 .chipshock-table th, .chipshock-table td, table.dataframe th, table.dataframe td {
   white-space: normal !important; min-width: 0 !important; padding: 2px 4px !important;
-  overflow-wrap: anywhere; }
+  overflow-wrap: break-word; }
 .chipshock-table td.gt_right, table.dataframe td { white-space: nowrap !important; }
 table.pdf-wide, .pdf-wide table { font-size: 7pt !important; }
 table.pdf-wide td, .pdf-wide td { white-space: normal !important; }
