@@ -143,8 +143,13 @@ class ExhibitDirective(SphinxDirective):
         if sentence is None:
             return
         node = nodes.inline(sentence, sentence, classes=["pasted-text", TAKEAWAY_CLASS])
-        first = caption.children[0] if caption.children else None
-        at = 1 if isinstance(first, nodes.strong) and first.astext().strip() == SIMULATED else 0
+        at = 0
+        for i, child in enumerate(caption.children):
+            if isinstance(child, nodes.Text) and not child.astext().strip():
+                continue
+            if SIMULATED in child.astext()[:40] and isinstance(child, (nodes.strong, nodes.emphasis)):
+                at = i + 1
+            break
         caption.insert(at, [*([nodes.Text(" ")] if at else []), node, nodes.Text(" ")])
 
     def _data_link(self, key: str) -> addnodes.download_reference | None:
