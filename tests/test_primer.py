@@ -111,8 +111,8 @@ def test_pre_trend_sandboxes_are_run_all_s_first_draws(results: dict) -> None:
 
 
 @pytest.mark.parametrize(("flat_p", "trend_p", "words"), [
-    (0.64, 0.0001, ("does not reject parallel trends", "and rejects them", "(p <\u00a00.001)")),
-    (0.01, 0.30, ("test rejects parallel trends", "and does not reject them", "(p =\u00a00.300)")),
+    (0.64, 0.0001, ("does not reject parallel trends", "and rejects them", "(p\u00a0<\u00a00.001)")),
+    (0.01, 0.30, ("test rejects parallel trends", "and does not reject them", "(p\u00a0=\u00a00.300)")),
 ])
 def test_event_takeaway_follows_both_tests(flat_p: float, trend_p: float, words: tuple[str, ...]) -> None:
     sentence = pm.event_takeaway(flat_p, trend_p, -0.2)

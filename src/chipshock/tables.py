@@ -24,7 +24,7 @@ from chipshock import numbers
 
 Kind = Literal["coef", "se", "share", "pct", "count", "pvalue", "bool", "text", "date", "int"]
 KINDS: tuple[str, ...] = get_args(Kind)
-MISSING = numbers.MISSING  # en dash for NaN / None / NaT
+MISSING = "–"  # en dash for NaN / None / NaT
 CSS_CLASS = "chipshock-table"  # the wrapper <div> of every table
 # The rule for the book's stylesheet (great_tables' own inner <div> already has overflow-x: auto).
 CSS = f".{CSS_CLASS} {{ overflow-x: auto; max-width: 100%; }}"
@@ -234,10 +234,10 @@ def _number_format(kind: Kind, digits: int | None) -> Callable[[Any], str] | Non
         "coef": lambda x: numbers.significant(x, digits or SIGFIG),
         "se": lambda x: numbers.significant(x, digits or SIGFIG),
         "share": lambda x: numbers.percent(x, 1 if digits is None else digits),
-        "pct": lambda x: numbers.percent(x, 1 if digits is None else digits, share=False),
-        "count": numbers.integer,
-        "int": lambda x: numbers.integer(x, thousands=False),
-        "pvalue": lambda x: numbers.p_value(x, 3 if digits is None else digits),
+        "pct": lambda x: numbers.number(x, 1 if digits is None else digits) + "%",
+        "count": lambda x: numbers.number(x, 0),
+        "int": lambda x: numbers.number(x, 0, thousands=False),
+        "pvalue": lambda x: numbers.p_cell(x, 3 if digits is None else digits),
     }
     return formats.get(kind)
 

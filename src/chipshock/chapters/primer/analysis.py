@@ -232,9 +232,8 @@ def event_takeaway(flat_p: float, trend_p: float, pre_trend: float, level: float
     from chipshock.numbers import number, p_value
 
     return (f"The joint pre-treatment test {rejects_word(flat_p, level)} parallel trends on the panel "
-            f"without a drift (p {p_value(flat_p, relation=True)}) and {rejects_word(trend_p, level)} "
-            f"them on the panel drifting by {number(pre_trend, 2)} per period "
-            f"(p {p_value(trend_p, relation=True)}).")
+            f"without a drift ({p_value(flat_p)}) and {rejects_word(trend_p, level)} "
+            f"them on the panel drifting by {number(pre_trend, 2)} per period ({p_value(trend_p)}).")
 
 
 def _movement(first: float, last: float) -> str:
