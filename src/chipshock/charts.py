@@ -27,6 +27,8 @@ STANCE_COLOURS = {
     "exempts_open": PALETTE["purple"],
     "none": PALETTE["grey"],
 }
+TIME_LABEL = ("date(datum.value) == 1 ? (month(datum.value) == 0 ? timeFormat(datum.value, '%Y') : "
+              "timeFormat(datum.value, '%b %Y')) : timeFormat(datum.value, '%-d %b %Y')")
 # The widest a rendered chart may be, in px (the text column: 676 px in a 1280-px window, 772 at 1400).
 TEXT_WIDTH = 700
 EMBED_OPTIONS = {"actions": {"export": True, "source": True, "compiled": False, "editor": False}}
@@ -43,6 +45,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
                        "direction": "horizontal", "columns": 4, "titleLimit": 400},
             "view": {"stroke": None},
+            # dates on time axes carry the year: "2023" at a year, "Apr 2023" at a month, else
+            # "8 May 2023" (an axis's own format or labelExpr still wins)
+            "axisTemporal": {"labelExpr": TIME_LABEL},
             # transparent, so the page's light or dark background shows through; the book's
             # stylesheet recolours axis text and black rules in dark mode (_static/chipshock.css)
             "background": "transparent",
