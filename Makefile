@@ -18,10 +18,10 @@ book: $(INSTALLED)  ## execute stale chapters (papermill) and build _build/html 
 book-student: $(INSTALLED)  ## the book without exercise solutions, in _build/student/html
 	$(BIN)/chipshock build --student
 
-pdf: $(INSTALLED)  ## the whole book as one PDF, _build/pdf/book.pdf (single-page build printed by Chromium)
+pdf: $(INSTALLED)  ## the book, _build/pdf/book.pdf, and its computation appendix, _build/pdf/computation.pdf (printed by Chromium)
 	$(BIN)/python -m chipshock.pipeline.pdf
 
-screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px and in dark mode, in _build/screenshots
+screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px (in a 420-px frame) and in dark mode, in _build/screenshots
 	$(BIN)/python scripts/screenshots.py
 
 course: $(INSTALLED)  ## autograded assignments (otter-grader) in _build/course: student, solution, autograder zip

@@ -27,12 +27,13 @@ NO_NETWORK = [
 ]
 PROBE = "/__chipshock_probe__.html"
 AA = 4.5  # WCAG AA, normal text
+MIN_FONT = 10  # px: the smallest chart text a reader must read, as drawn
 
 # Text whose contrast is checked: exhibit captions, and every table cell in the content.
 CHECKED = "figcaption, .bd-content td, .bd-content th"
 
 _SCRIPT = r"""
-const PAGES = %(pages)s, WIDTH = %(width)d, CHECKED = %(checked)s;
+const PAGES = %(pages)s, WIDTH = %(width)d, CHECKED = %(checked)s, MIN_FONT = %(min_font)s;
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 function rgba(text) {
   const m = text.match(/rgba?\(([^)]+)\)/);
@@ -95,6 +96,41 @@ function scrolled(win, doc) {
   }
   return {scrollWidth: root.scrollWidth, viewport: view, culprits: culprits.slice(-5)};
 }
+function chartFonts(win, doc) {
+  // chart text smaller than MIN_FONT px as drawn (its font size times the svg's scaling)
+  const small = [];
+  for (const svg of doc.querySelectorAll(".chipshock-chart svg")) {
+    const designed = parseFloat(svg.getAttribute("width")), shown = svg.getBoundingClientRect().width;
+    if (!designed || !shown) continue;
+    for (const t of svg.querySelectorAll("text")) {
+      if (!t.textContent.trim() || t.getClientRects().length === 0) continue;
+      const px = parseFloat(win.getComputedStyle(t).fontSize) * shown / designed;
+      if (px < MIN_FONT - 0.05) small.push({text: t.textContent.slice(0, 40), px: Math.round(px * 10) / 10});
+    }
+  }
+  return small.slice(0, 5);
+}
+function heatmaps(win, doc) {
+  // rect marks of 20 or more cells, and the fill of a rect behind them all (the 0%% plate), if any
+  const out = [];
+  for (const g of doc.querySelectorAll(".chipshock-chart svg g.mark-rect")) {
+    const cells = Array.from(g.querySelectorAll("path"));
+    if (cells.length < 20) continue;
+    const fills = new Set(cells.slice(0, 400).map(c => win.getComputedStyle(c).fill));
+    if (fills.size < 8) continue; // bars in a few category colours, not a colour scale
+    const boxes = cells.map(c => c.getBoundingClientRect());
+    const left = Math.min(...boxes.map(b => b.left)), right = Math.max(...boxes.map(b => b.right));
+    const top = Math.min(...boxes.map(b => b.top)), bottom = Math.max(...boxes.map(b => b.bottom));
+    const plate = Array.from(g.ownerSVGElement.querySelectorAll("g.mark-rect path")).find(p => {
+      if (g.contains(p)) return false;
+      const b = p.getBoundingClientRect();
+      return b.left <= left + 1 && b.right >= right - 1 && b.top <= top + 1 && b.bottom >= bottom - 1;
+    });
+    out.push({cells: cells.length, plate: plate ? win.getComputedStyle(plate).fill : null,
+              cellFills: fills.size});
+  }
+  return out;
+}
 async function probe(url) {
   const frame = document.createElement("iframe");
   frame.style.width = WIDTH + "px"; frame.style.height = "900px"; frame.style.border = "0";
@@ -108,7 +144,9 @@ async function probe(url) {
   html.dataset.theme = "dark"; html.dataset.mode = "dark";
   await sleep(50);
   out.dark = contrast(win, doc);
+  out.heatmaps = heatmaps(win, doc);
   out.checked = doc.querySelectorAll(CHECKED).length;
+  out.fonts = chartFonts(win, doc);
   const charts = Array.from(doc.querySelectorAll(".chipshock-chart"));
   out.charts = {count: charts.length,
                 rendered: charts.filter(c => c.querySelector("svg, canvas")).length,
@@ -171,12 +209,14 @@ def serve(root: Path, probe_page: bytes) -> Iterator[str]:
 
 def measure(html_root: Path, width: int, profile: Path, pages: list[str] | None = None) -> dict[str, Any]:
     """Per page: {'width': {scrollWidth, viewport, culprits}, 'light'/'dark': text below AA,
-    'checked': caption and table elements seen, 'charts': {count, rendered, overflowing}}."""
+    'checked': caption and table elements seen, 'charts': {count, rendered, overflowing}, 'fonts':
+    chart text drawn below MIN_FONT px, 'heatmaps': [{cells, plate (its fill in dark mode), cellFills}]}."""
     exe = browser()
     if exe is None:
         raise RuntimeError("headless Chromium is needed: `apt-get install -y chromium`")
     pages = pages if pages is not None else site_pages(html_root)
-    script = _SCRIPT % {"pages": json.dumps(pages), "width": width, "checked": json.dumps(CHECKED), "aa": AA}
+    script = _SCRIPT % {"pages": json.dumps(pages), "width": width, "checked": json.dumps(CHECKED), "aa": AA,
+                        "min_font": MIN_FONT}
     page = f"<!doctype html><html><body><script>{script}</script></body></html>".encode()
     with serve(html_root, page) as base:
         cmd = [exe, *NO_NETWORK, f"--user-data-dir={profile}", "--window-size=1500,1000",

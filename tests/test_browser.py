@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from probe import AA, measure
+from probe import AA, MIN_FONT, measure
 
 from chipshock.charts import TEXT_WIDTH
 from chipshock.paths import Project
@@ -119,12 +119,48 @@ def test_caption_and_table_text_pass_wcag_aa(phone: dict, mode: str) -> None:
     assert sum(got["checked"] for got in phone.values()) > 100, "no captions or tables were checked"
 
 
+def test_chart_text_is_readable_at_phone_width(phone: dict) -> None:
+    """Through a 420-px frame no chart draws text below MIN_FONT px (composite charts are laid out
+    for the frame by _static/chipshock-fit.js instead of being scaled down)."""
+    small = {page: got["fonts"] for page, got in phone.items() if got.get("fonts")}
+    assert {p: v for p, v in small.items() if p not in SMALL_TEXT} == {}, (
+        f"chart text drawn below {MIN_FONT} px at {PHONE} px")
+    fixed = sorted(SMALL_TEXT - set(small))
+    assert fixed == [], f"readable now: remove {fixed} from SMALL_TEXT"
+
+
+# Pages whose charts still draw text below MIN_FONT px at 420 px, and why (the list only shrinks).
+SMALL_TEXT = {
+    # Figure 6.1's explorer readout ("Estimate +x% (95% CI a to b)", 12 px) starts right of the
+    # indicator panel's row labels and is wider than the frame, so the drawing is scaled to ~97%;
+    # fix: write the readout on three shorter lines in robustness.analysis.curve_chart.
+    "/book/robustness.html", "/computation/robustness.html",
+    # A diffusion chart's legend ("balanced panel", "full panel") keeps the redrawn chart ~7% wider
+    # than the frame after chipshock-fit.js has narrowed its views as far as it will.
+    "/book/diffusion.html", "/computation/diffusion.html",
+}
+
+
+def test_heatmaps_have_an_explicit_zero_colour_in_dark_mode(phone: dict) -> None:
+    """A heatmap's empty cells are the 0% colour on its plate, not the dark page showing through."""
+    from chipshock.charts import SHARE_ZERO
+
+    zero = "rgb({}, {}, {})".format(*(int(SHARE_ZERO[i:i + 2], 16) for i in (1, 3, 5)))
+    maps = {page: got["heatmaps"] for page, got in phone.items() if got.get("heatmaps")}
+    assert any("robustness" in page for page in maps), "the specification curve's heatmap was not found"
+    bad = {page: [m for m in found if m["plate"] != zero or m["cellFills"] < 2]
+           for page, found in maps.items()}
+    assert {p: v for p, v in bad.items() if v} == {}
+
+
 BAD_PAGE = """<!doctype html><html data-theme="light"><head><style>
 html[data-theme=dark] body { background: #111; color: #eee; }
 html[data-theme=dark] figcaption { color: #222; }
 </style></head><body><div class="bd-content">
 <figure><figcaption>Figure 1.1 readable in light mode only</figcaption></figure>
 <table><tr><td style="color: #bbb">grey on white</td></tr></table>
+<div class="chipshock-chart"><svg width="800" height="40" style="width: 400px; height: 20px">
+<text x="5" y="30" font-size="12">tiny label</text></svg></div>
 <pre style="white-space: pre">{wide}</pre></div></body></html>"""
 
 
@@ -141,3 +177,21 @@ def test_the_probe_finds_wide_pages_and_low_contrast(tmp_path: Path) -> None:
     assert {w["text"] for w in bad["dark"]} >= {"Figure 1.1 readable in light mode only"}
     assert good["width"]["scrollWidth"] <= good["width"]["viewport"]
     assert good["light"] == [] and good["dark"] == [] and good["checked"] == 2
+    assert [f["text"] for f in bad["fonts"]] == ["tiny label"] and bad["fonts"][0]["px"] == 6
+
+
+@pytest.mark.parametrize(("title", "edition"), [("Syllabus — Book", "full"),
+                                                ("Syllabus — Book (student edition)", "student")])
+def test_sidebar_links_both_editions_of_a_local_build(tmp_path: Path, title: str, edition: str) -> None:
+    """In a local build the editions are _build/html and _build/student/html (not student/ beside)."""
+    build = tmp_path / "_build"
+    site = build / "student" / "html" if edition == "student" else build / "html"
+    page = site / "book" / "syllabus.html"
+    page.parent.mkdir(parents=True)
+    script = (Path(__file__).resolve().parents[1] / "_static" / "chipshock-editions.js").read_text()
+    page.write_text(f'<!DOCTYPE html><html data-content_root="../"><head><title>{title}</title></head><body>'
+                    '<div class="bd-sidebar-primary"><div class="sidebar-primary-items__start"></div></div>'
+                    f"<script>{script}</script></body></html>")
+    dom = rendered_dom(page, tmp_path / "profile")
+    assert f'href="{(build / "html/book/intro.html").as_uri()}"' in dom
+    assert f'href="{(build / "student/html/book/intro.html").as_uri()}"' in dom

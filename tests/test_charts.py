@@ -102,3 +102,10 @@ def test_charts_are_transparent_for_dark_mode() -> None:
     charts.use_book_style()
     spec = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a").to_dict()
     assert spec["config"]["background"] == "transparent"
+
+
+def test_time_axes_carry_the_year() -> None:
+    """Month ticks read "Apr 2023", not "April" (the theme's temporal axis labels)."""
+    config = charts._theme()["config"]
+    expr = config["axisTemporal"]["labelExpr"]
+    assert "%Y" in expr and expr.count("%Y") == 3

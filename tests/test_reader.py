@@ -14,15 +14,21 @@ from bs4 import BeautifulSoup
 
 from chipshock.paths import Project
 from chipshock.pipeline import provenance
-from chipshock.pipeline.exhibits import chapter_numbers
+from chipshock.pipeline.exhibits import TAKEAWAY_CLASS, chapter_numbers
 from chipshock.pipeline.registry import CHAPTERS
-from chipshock.tables import audit_html
+from chipshock.tables import audit_glued, audit_html
 
 # Chapters whose pages do not yet follow a rule: the issue-16 sweep (CONTRIBUTING.md, "Reader-facing
 # pages") converts them. Each test fails when a listed chapter already follows its rule, so the
 # lists only shrink; a chapter not listed fails as soon as its pages break the rule.
-UNSWEPT: dict[str, set[str]] = {"tables": set(), "exhibits": set(), "glossary": set(), "outputs": set()}
-"""Chapters not yet converted to a reader rule (all are now); a chapter listed here must break it."""
+UNSWEPT: dict[str, set[str]] = {
+    "tables": set(), "exhibits": set(), "glossary": set(), "outputs": set(),
+    # issue 30: figure captions open with the glued `<key>_takeaway` sentence (primer is converted)
+    "takeaways": {"background", "policy", "developers", "diffusion", "research", "robustness"},
+    # issue 30: glued prose numbers follow the house rules (scientific notation left here)
+    "glued": {"primer", "research"},
+}
+"""Chapters not yet converted to a reader rule; a chapter listed here must break it."""
 
 pytestmark = pytest.mark.slow
 
@@ -170,8 +176,12 @@ def test_glossary_defines_the_terms_and_chapters_link_them(built_book: Project) 
     terms = {dt.get_text(" ", strip=True).rstrip("#").strip() for dt in soup.select("dl.glossary dt")}
     assert len(terms) >= 15
     for needed in ("Stacked difference-in-differences", "Poisson pseudo-maximum likelihood (PPML)",
-                   "Wilson interval", "Newcombe interval", "Minimum detectable effect", "Placebo test"):
+                   "Wilson interval", "Newcombe interval", "Minimum detectable effect", "Placebo test",
+                   "Holm adjustment", "Balanced accuracy", "Power", "Wald test", "Sign-flip test"):
         assert needed in terms
+    for page in ("book/intro.html", "book/findings.html"):
+        text = (built_book.build_dir / "html" / page).read_text()
+        assert "glossary.html#term-" in text, f"{page} links no term"
     defs = [dd.get_text(" ", strip=True) for dd in soup.select("dl.glossary dd")]
     assert all(20 < len(d) < 600 for d in defs), "definitions are one to three sentences"
     for chapter in CHAPTERS:
@@ -196,3 +206,58 @@ def test_computation_pages_show_each_output_once(built_book: Project, chapter) -
         assert stray, f"{chapter.id} has no stray outputs left: remove it from UNSWEPT['outputs']"
     else:
         assert stray == [], f"{chapter.id}: a cell's last expression prints a stray value"
+
+
+def test_glued_numbers_in_prose_follow_the_house_rules(built_book: Project) -> None:
+    """No hyphen for minus (the build writes U+2212), no five decimals, no scientific notation."""
+    root = built_book.build_dir / "html"
+    problems = {str(p.relative_to(root)): found for p, soup in html_pages(built_book).items()
+                if "_static" not in p.parts and (found := audit_glued(str(soup)))}
+    minus = {p: [f for f in v if "hyphen" in f] for p, v in problems.items()}
+    assert {p: v[:3] for p, v in minus.items() if v} == {}, "a glued number writes minus as a hyphen"
+    listed = UNSWEPT["glued"]
+    unexpected = {p: v[:3] for p, v in problems.items() if _chapter_of(root / p, root) not in listed}
+    assert unexpected == {}, "glued numbers with five or more decimals, scientific notation or True/False"
+    clean = {c for c in listed if not any(_chapter_of(root / p, root) == c for p in problems)}
+    assert clean == set(), f"clean now: remove {sorted(clean)} from UNSWEPT['glued']"
+
+
+def takeaway_problems(soup: BeautifulSoup) -> list[str]:
+    """Figure exhibits whose caption does not open with a glued takeaway sentence."""
+    problems = []
+    for fig in soup.select("figure.chipshock-exhibit-figure"):
+        caption = fig.select_one("figcaption")
+        first = caption.select_one(f"span.{TAKEAWAY_CLASS}") if caption else None
+        text = caption.get_text(" ", strip=True) if caption else ""
+        number = fig.select_one(".caption-number")
+        start = re.sub(r"^(Figure [\d.]+\s*)?(\(simulated data\)\s*)?", "",
+                       text.replace(number.get_text(" ", strip=True), "", 1).strip() if number else text)
+        if first is None or "pasted-text" not in first.get("class", []):
+            problems.append(f"{fig.get('id')}: no glued takeaway")
+        elif not start.startswith(first.get_text(" ", strip=True)[:40]):
+            problems.append(f"{fig.get('id')}: the takeaway is not the caption's first sentence")
+        elif not first.get_text(strip=True).endswith("."):
+            problems.append(f"{fig.get('id')}: the takeaway is not a sentence")
+    return problems
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_figure_captions_open_with_a_glued_takeaway(built_book: Project, chapter) -> None:
+    page = (built_book.build_dir / "html" / chapter.narrative).with_suffix(".html")
+    problems = takeaway_problems(BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser"))
+    if chapter.id in UNSWEPT["takeaways"]:
+        assert problems, f"{chapter.id}'s figures all have takeaways: remove it from UNSWEPT['takeaways']"
+    else:
+        assert problems == [], problems
+
+
+def test_the_takeaway_check_can_fail() -> None:
+    bad = BeautifulSoup('<figure class="chipshock-exhibit chipshock-exhibit-figure" id="f">'
+                        '<figcaption><span class="caption-number">Figure 1.1 </span>Only a description.'
+                        '</figcaption></figure>', "html.parser")
+    good = BeautifulSoup('<figure class="chipshock-exhibit chipshock-exhibit-figure" id="f">'
+                         '<figcaption><span class="caption-number">Figure 1.1 </span><p><strong>(simulated '
+                         f'data)</strong> <span class="pasted-text {TAKEAWAY_CLASS}">It rose.</span> '
+                         'Description.</p></figcaption></figure>', "html.parser")
+    assert takeaway_problems(bad) == ["f: no glued takeaway"]
+    assert takeaway_problems(good) == []

@@ -42,7 +42,7 @@ def test_coef_has_three_significant_digits_and_a_true_minus() -> None:
 
 def test_small_coef_never_has_five_decimals() -> None:
     t = format_table(pd.DataFrame({"coef": [0.00123456, -0.0099, 0.000123, -2.5e-6]}))
-    assert cells(t, "coef") == ["0.0012", "−0.0099", "1.23 × 10−4", "−2.50 × 10−6"]
+    assert cells(t, "coef") == ["0.0012", "−0.0099", "1.23 × 10⁻⁴", "−2.50 × 10⁻⁶"]
 
 
 def test_se_has_three_significant_digits() -> None:

@@ -27,6 +27,8 @@ STANCE_COLOURS = {
     "exempts_open": PALETTE["purple"],
     "none": PALETTE["grey"],
 }
+TIME_LABEL = ("date(datum.value) == 1 ? (month(datum.value) == 0 ? timeFormat(datum.value, '%Y') : "
+              "timeFormat(datum.value, '%b %Y')) : timeFormat(datum.value, '%-d %b %Y')")
 # The widest a rendered chart may be, in px (the text column: 676 px in a 1280-px window, 772 at 1400).
 TEXT_WIDTH = 700
 EMBED_OPTIONS = {"actions": {"export": True, "source": True, "compiled": False, "editor": False}}
@@ -43,6 +45,9 @@ def _theme() -> alt.theme.ThemeConfig:
             "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom",
                        "direction": "horizontal", "columns": 4, "titleLimit": 400},
             "view": {"stroke": None},
+            # dates on time axes carry the year: "2023" at a year, "Apr 2023" at a month, else
+            # "8 May 2023" (an axis's own format or labelExpr still wins)
+            "axisTemporal": {"labelExpr": TIME_LABEL},
             # transparent, so the page's light or dark background shows through; the book's
             # stylesheet recolours axis text and black rules in dark mode (_static/chipshock.css)
             "background": "transparent",
@@ -67,6 +72,12 @@ def responsive(spec: dict) -> tuple[dict, int | None]:
     return out, min(int(width) + _AXIS_ROOM, TEXT_WIDTH)
 
 
+# How altair's HTML calls vega-embed, and the same call with the spec fitted to a phone first.
+FIT_CALL = ("vegaEmbed(outputDiv, spec, embedOpt",
+            "vegaEmbed(outputDiv, window.chipshockFit ? window.chipshockFit(spec, outputDiv) : spec, "
+            "embedOpt")
+
+
 def _accessible_html(spec: dict, **metadata: object) -> dict[str, str]:
     """Altair's HTML output inside a role="img" container named by the chart's description,
     responsive to the column's width."""
@@ -75,11 +86,16 @@ def _accessible_html(spec: dict, **metadata: object) -> dict[str, str]:
     spec, max_width = responsive(spec)
     bundle = html_renderer(spec, **metadata)
     bundle = bundle[0] if isinstance(bundle, tuple) else bundle
+    page = bundle["text/html"]
+    if max_width is None:  # composite: laid out for the box's width on phones (_static/chipshock-fit.js)
+        if FIT_CALL[0] not in page:
+            raise RuntimeError("altair's HTML output changed: chipshock.charts cannot hook chipshock-fit.js")
+        page = page.replace(FIT_CALL[0], FIT_CALL[1], 1)
     label = html.escape(str(spec.get("description") or "Chart"), quote=True)
     style = f' style="max-width: {max_width}px"' if max_width else ""
     kind = "chipshock-chart-fluid" if max_width else "chipshock-chart-scaled"
     return {"text/html": f'<div class="chipshock-chart {kind}" role="img" aria-label="{label}"{style}>'
-                         f"{bundle['text/html']}</div>"}
+                         f"{page}</div>"}
 
 
 alt.renderers.register("chipshock", _accessible_html)
@@ -90,6 +106,31 @@ def use_book_style() -> None:
     alt.theme.enable("chipshock")
     alt.renderers.enable("chipshock", embed_options=EMBED_OPTIONS)
     alt.data_transformers.enable("default", max_rows=20_000)  # the specification curve's panel
+
+
+# Heatmaps of shares: an explicit colour at 0% and at 100%, the same in light and dark mode (not the
+# page's background, which would make an empty cell read as a full one on a dark page, and not
+# black, which the dark stylesheet recolours).
+SHARE_ZERO = "#ececec"
+SHARE_FULL = "#1f1f1f"
+
+
+def share_scale() -> alt.Scale:
+    """The colour scale of a share from 0 to 1 in a heatmap: SHARE_ZERO to SHARE_FULL."""
+    return alt.Scale(domain=[0, 1], range=[SHARE_ZERO, SHARE_FULL], clamp=True)
+
+
+def share_heatmap(cells: alt.Chart, share: str = "share", legend_title: str = "share") -> alt.LayerChart:
+    """A heatmap of shares (`cells`: a rect chart with x, y and tooltip, no colour) coloured by
+    `share_scale` on a plate of the 0% colour, so a cell that no row reaches reads as 0% in both
+    themes."""
+    width, height = cells.width, cells.height
+    coloured = cells.encode(color=alt.Color(f"{share}:Q", title=legend_title, scale=share_scale(),
+                                            legend=alt.Legend(format=".0%")))
+    plate = alt.Chart(pd.DataFrame({"plate": [0]})).mark_rect(color=SHARE_ZERO).encode(
+        x=alt.value(0), x2=alt.value("width"), y=alt.value(0), y2=alt.value("height"))
+    coloured.width = coloured.height = alt.Undefined  # the layer's size, not its cells'
+    return alt.layer(plate, coloured).properties(width=width, height=height)
 
 
 def _scale(mapping: dict[str, str], keys: list[str]) -> alt.Scale:

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 from bs4 import BeautifulSoup
 
+from chipshock import numbers
+
 Kind = Literal["coef", "se", "share", "pct", "count", "pvalue", "bool", "text", "date", "int"]
 KINDS: tuple[str, ...] = get_args(Kind)
 MISSING = "–"  # en dash for NaN / None / NaT
@@ -27,8 +29,8 @@ CSS_CLASS = "chipshock-table"  # the wrapper <div> of every table
 # The rule for the book's stylesheet (great_tables' own inner <div> already has overflow-x: auto).
 CSS = f".{CSS_CLASS} {{ overflow-x: auto; max-width: 100%; }}"
 SIGFIG = 3
-MAX_DECIMALS = 4  # the house rule: never five or more decimals
-TINY = 1e-3  # coefficients smaller than this (and not 0) read as 1.23 × 10⁻⁴, not 0.000123
+MAX_DECIMALS = numbers.MAX_DECIMALS  # the house rule: never five or more decimals
+TINY = numbers.TINY  # coefficients smaller than this (and not 0) read as 1.23 × 10⁻⁴, not 0.000123
 
 # Column names whose label is not the humanised name; extend or override per call with Col(label=...).
 LABELS: dict[str, str] = {
@@ -215,14 +217,10 @@ def resolve(df: pd.DataFrame, columns: Mapping[str, ColumnSpec] | None = None) -
 # ------------------------------------------------------------------------------------ cell formatting
 
 
-def _pvalue(digits: int) -> Callable[[Any], Any]:
-    floor = 10.0 ** -digits
-
-    def fmt(x: Any) -> Any:
-        if pd.isna(x):
-            return x
-        return f"&lt;{floor:.{digits}f}" if x < floor else f"{x:.{digits}f}"
-    return fmt
+def _cells(fmt: Callable[[Any], str]) -> Callable[[Any], Any]:
+    """A great_tables cell formatter from a `chipshock.numbers` one (missing values stay missing,
+    for `sub_missing`; the text is escaped: great_tables writes it as HTML)."""
+    return lambda x: x if numbers.is_missing(x) else html.escape(fmt(x), quote=False)
 
 
 def _words(words: tuple[str, str]) -> Callable[[Any], Any]:
@@ -230,36 +228,27 @@ def _words(words: tuple[str, str]) -> Callable[[Any], Any]:
     return lambda x: x if pd.isna(x) else (yes if bool(x) else no)
 
 
-def _significant(g: gt.GT, name: str, s: pd.Series, digits: int) -> gt.GT:
-    """`digits` significant digits, but never more than MAX_DECIMALS decimals: 0.00123 reads 0.0012,
-    and below 0.001 the number reads 1.23 × 10⁻⁴."""
-    x = s.abs()
-    tiny = x.between(0, TINY, inclusive="neither")
-    mid = x.between(TINY, 10.0 ** (digits - 1 - MAX_DECIMALS), inclusive="left")
-    rows = {"tiny": tiny, "mid": mid, "rest": ~(tiny | mid)}
-    rows_at = {k: [i for i, v in enumerate(m) if v] for k, m in rows.items()}
-    if rows_at["tiny"]:
-        g = g.fmt_scientific(name, rows=rows_at["tiny"], n_sigfig=digits)
-    if rows_at["mid"]:
-        g = g.fmt_number(name, rows=rows_at["mid"], decimals=MAX_DECIMALS)
-    return g.fmt_number(name, rows=rows_at["rest"], n_sigfig=digits) if rows_at["rest"] else g
+def _number_format(kind: Kind, digits: int | None) -> Callable[[Any], str] | None:
+    """The `chipshock.numbers` formatter of a numeric kind (the prose uses the same ones)."""
+    formats: dict[str, Callable[[Any], str]] = {
+        "coef": lambda x: numbers.significant(x, digits or SIGFIG),
+        "se": lambda x: numbers.significant(x, digits or SIGFIG),
+        "share": lambda x: numbers.percent(x, 1 if digits is None else digits),
+        "pct": lambda x: numbers.number(x, 1 if digits is None else digits) + "%",
+        "count": lambda x: numbers.number(x, 0),
+        "int": lambda x: numbers.number(x, 0, thousands=False),
+        "pvalue": lambda x: numbers.p_cell(x, 3 if digits is None else digits),
+    }
+    return formats.get(kind)
 
 
 def _format_column(g: gt.GT, name: str, s: pd.Series, col: Col) -> gt.GT:
-    kind, d = col.kind, col.digits
-    if kind in ("coef", "se"):
-        return _significant(g, name, s, d or SIGFIG)
-    if kind == "share":
-        return g.fmt_percent(name, decimals=1 if d is None else d)
-    if kind == "pct":
-        return g.fmt_percent(name, decimals=1 if d is None else d, scale_values=False)
-    if kind in ("count", "int"):
-        return g.fmt_integer(name, use_seps=kind == "count")
-    if kind == "pvalue":
-        return g.fmt(_pvalue(3 if d is None else d), columns=name)
-    if kind == "bool":
+    fmt = _number_format(col.kind or "text", col.digits)
+    if fmt is not None:
+        return g.fmt(_cells(fmt), columns=name)
+    if col.kind == "bool":
         return g.fmt(_words(col.words), columns=name)
-    if kind == "date":
+    if col.kind == "date":
         return g.fmt_date(name, date_style="iso")
     return g
 
@@ -398,4 +387,28 @@ def audit_html(page: str) -> list[str]:
         box = table.find_parent(id=True)
         where = f"table {i}" + (f" (#{box['id']})" if box else "")
         problems += _table_problems(table, where)
+    return problems
+
+
+_HYPHEN_MINUS = re.compile(r"(?<![\w.\-])-(?=\.?\d)")
+
+
+def _glued_problems(text: str) -> list[str]:
+    problems = _cell_problems(text)
+    if _HYPHEN_MINUS.search(text):
+        problems.append(f"{text!r} writes minus as a hyphen (U+2212 is the minus sign)")
+    return problems
+
+
+def audit_glued(page: str) -> list[str]:
+    """Where the glued numbers of a built page's prose (myst-nb's `span.pasted-text`, outside
+    tables) break the house rules: a hyphen for minus, five or more decimals, scientific notation,
+    True/False. One readable line each."""
+    soup = BeautifulSoup(page, "html.parser")
+    problems = []
+    for span in soup.select("span.pasted-text"):
+        if span.find_parent("table") is not None:
+            continue
+        text = span.get_text(" ", strip=True)
+        problems += [f"glued text: {p}" for p in _glued_problems(text)]
     return problems

@@ -10,7 +10,8 @@ A narrative page shows a glued figure or table as
     ```
 
 and gets "Figure 6.2" (or "Table 6.1", caption above the table) numbered within its chapter (the
-chapter's position in the registry), a target for {numref}`fig-<chapter>-<name>`, and a
+chapter's position in the registry), a target for {numref}`fig-<chapter>-<name>`, the sentence the
+notebook glued as `<key>_takeaway` first in the caption (what the figure shows in this run), and a
 "Data (CSV)" download link when the notebook glued the exhibit's data (`gluing.glue` does that for
 every displayed table and chart). The CSV is taken from the executed notebook at build time, so it
 always matches the page, in variant and student builds too.
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -28,11 +30,15 @@ from docutils.parsers.rst import directives
 from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
 from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from chipshock.keys import DATA_SUFFIX
+from chipshock.keys import DATA_SUFFIX, TAKEAWAY_SUFFIX
+from chipshock.numbers import NB_HYPHEN, minus
 from chipshock.pipeline.registry import CHAPTERS
 
+TAKEAWAY_CLASS = "chipshock-takeaway"
+SIMULATED = "(simulated data)"  # a caption's bold label that stays first, before the takeaway
 DATA_DIR = "_build/exhibit-data"  # where the build writes the CSVs it links (under the source dir)
 KINDS = {"fig-": "figure", "tab-": "table"}
 NUMFIG_FORMAT = {"figure": "Figure %s", "table": "Table %s"}
@@ -57,11 +63,20 @@ def chapter_numbers() -> dict[str, int]:
 
 def glued_data(notebook: Path, key: str) -> str | None:
     """The CSV the notebook glued as `<key>__data`, or None."""
+    return glued_string(notebook, key + DATA_SUFFIX)
+
+
+def glued_takeaway(notebook: Path, key: str) -> str | None:
+    """The sentence the notebook glued as `<key>_takeaway`, or None."""
+    return glued_string(notebook, key + TAKEAWAY_SUFFIX)
+
+
+def glued_string(notebook: Path, wanted: str) -> str | None:
+    """The string the executed notebook glued under the name `wanted`, or None."""
     try:
         nb = json.loads(notebook.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    wanted = key + DATA_SUFFIX
     for cell in nb.get("cells", []):
         for output in cell.get("outputs", []):
             if output.get("metadata", {}).get("scrapbook", {}).get("name") != wanted:
@@ -102,6 +117,7 @@ class ExhibitDirective(SphinxDirective):
         self.set_source_info(node)
         self.add_name(node)
         caption = self._caption()
+        self._put_takeaway(caption, key)
         link = self._data_link(key)
         if link is not None:
             caption += [nodes.Text(" "), link]
@@ -117,6 +133,23 @@ class ExhibitDirective(SphinxDirective):
         caption = nodes.caption(para.rawsource, "", *para.children)
         caption.source, caption.line = para.source, para.line
         return caption
+
+    def _put_takeaway(self, caption: nodes.caption, key: str) -> None:
+        """The glued `<key>_takeaway` sentence first in the caption (after a bold "(simulated
+        data)" label), marked as glued text."""
+        _, notebook = self.env.relfn2path(self.options["doc"], self.env.docname)
+        sentence = glued_takeaway(Path(notebook), key)
+        if sentence is None:
+            return
+        node = nodes.inline(sentence, sentence, classes=["pasted-text", TAKEAWAY_CLASS])
+        at = 0
+        for i, child in enumerate(caption.children):
+            if isinstance(child, nodes.Text) and not child.astext().strip():
+                continue
+            if SIMULATED in child.astext()[:40] and isinstance(child, (nodes.strong, nodes.emphasis)):
+                at = i + 1
+            break
+        caption.insert(at, [*([nodes.Text(" ")] if at else []), node, nodes.Text(" ")])
 
     def _data_link(self, key: str) -> addnodes.download_reference | None:
         _, notebook = self.env.relfn2path(self.options["doc"], self.env.docname)
@@ -161,7 +194,63 @@ def _numfig_format(app: Sphinx, config: Any) -> None:
     config.numfig_format = {**(config.numfig_format or {}), **NUMFIG_FORMAT}
 
 
+GLUED = "pasted-text"  # myst-nb's class for text pasted by {glue} and {glue:text}
+# Words glued to a number or a letter by a hyphen that must not break there: "4-week", "p-value".
+_UNIT_AFTER_NUMBER = re.compile(r"^\s?-(?=(?:day|week|month|year|hour|minute|quarter|point)s?\b)")
+_P_VALUE = re.compile(r"^-(?=values?\b)")
+
+
+def _glued(node: nodes.Node) -> bool:
+    return isinstance(node, nodes.inline) and GLUED in node.get("classes", [])
+
+
+class TrueMinus(SphinxPostTransform):
+    """Glued text writes negative numbers with a minus sign (U+2212), as the tables do: a format
+    spec such as `:.3f` gives Python's hyphen-minus ("-0.877" becomes "−0.877")."""
+
+    default_priority = 20  # after myst-nb pastes cross-document glue (priority 5)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(_glued)):
+            text = node.astext()
+            fixed = minus(text)
+            if fixed != text:
+                node.children = []
+                node += nodes.Text(fixed)
+
+
+class NoBreaks(SphinxPostTransform):
+    """No line break inside "4-week" after a glued number (and no stray space before its hyphen)
+    or inside "*p*-value": the hyphen becomes a non-breaking one (U+2011)."""
+
+    default_priority = 21
+
+    def run(self, **kwargs: Any) -> None:
+        for text in list(self.document.findall(nodes.Text)):
+            before = _previous_sibling(text)
+            if before is None:
+                continue
+            if _glued(before):
+                new = _UNIT_AFTER_NUMBER.sub(NB_HYPHEN, str(text), count=1)
+            elif isinstance(before, nodes.emphasis) and before.astext() == "p":
+                new = _P_VALUE.sub(NB_HYPHEN, str(text), count=1)
+            else:
+                continue
+            if new != str(text):
+                text.parent.replace(text, nodes.Text(new))
+
+
+def _previous_sibling(node: nodes.Node) -> nodes.Node | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    i = parent.index(node)
+    return parent[i - 1] if i > 0 else None
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_post_transform(TrueMinus)
+    app.add_post_transform(NoBreaks)
     app.add_enumerable_node(table_exhibit, "table", None, html=(_visit, _depart))
     app.add_directive("exhibit", ExhibitDirective)
     app.connect("config-inited", _numfig_format)

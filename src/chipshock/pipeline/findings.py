@@ -28,6 +28,22 @@ def _glue(chapter: str, key: str, spec: str = "s") -> str:
     return f"{{glue:text}}`../computation/{chapter}.ipynb::{key}:{spec}`"
 
 
+# Phrases of the claims' rules linked to their glossary entry at their first use on the page.
+GLOSSARY_LINKS = {"placebo region": "Placebo test", "triple difference": "Triple difference",
+                  "balanced accuracy": "Balanced accuracy"}
+
+
+def link_terms(text: str, seen: set[str]) -> str:
+    """`text` with the first use on the page (not yet in `seen`) of each GLOSSARY_LINKS phrase as
+    a glossary link."""
+    for phrase, entry in GLOSSARY_LINKS.items():
+        if phrase in seen or phrase not in text:
+            continue
+        text = text.replace(phrase, f"{{term}}`{phrase} <{entry}>`", 1)
+        seen.add(phrase)
+    return text
+
+
 def _alternatives_list(claim: C.Claim) -> list[str]:
     if not claim.alternatives:
         return []
@@ -36,19 +52,19 @@ def _alternatives_list(claim: C.Claim) -> list[str]:
     return [*lines, ""]
 
 
-def claim_box(claim: C.Claim, title_prefix: str = "") -> str:
+def claim_box(claim: C.Claim, seen: set[str] | None = None) -> str:
     """One claim as a box: glued verdict, stability and flips, evidence and caveat, the rule, the
     primary specification, the smallest effect of interest and the declared alternatives."""
     k = claim_keys(claim.number)
     g = lambda key, spec="s": _glue(claim.chapter, k[key], spec)  # noqa: E731
     lines = [
-        f":::{{admonition}} {title_prefix}Claim {claim.number}: {g('verdict')}",
+        f":::{{admonition}} Claim {claim.number}: {g('verdict')}",
         ":class: chipshock-verdict", "",
         f"*{claim.words}*", "",
         g("evidence"), "",
         f"**Stability.** {g('holds')}.", "",
         f"**Main caveat.** {g('caveat')}", "",
-        f"**How it is judged.** {claim.rule}", "",
+        f"**How it is judged.** {claim.rule if seen is None else link_terms(claim.rule, seen)}", "",
     ]
     if claim.primary:
         lines += [f"**Primary specification.** {claim.primary}", ""]
@@ -134,9 +150,10 @@ def page_text(project: Project) -> str:
         "never typed.",
         "",
     ]
+    seen: set[str] = set()
     for claim in C.CLAIMS:
         parts.append(f"## Claim {claim.number}: {claim.short or claim.words}\n")
-        parts.append(claim_box(claim))
+        parts.append(claim_box(claim, seen))
         parts.append(f"Tested in {{ref}}`the {claim.chapter} chapter <{claim.section}>`.\n")
     return "\n".join(parts)
 

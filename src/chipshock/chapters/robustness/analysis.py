@@ -20,7 +20,7 @@ from chipshock.chapters.developers import analysis as dv
 from chipshock.chapters.developers.parameters import PARAMS as DEVELOPERS_PARAMS
 from chipshock.chapters.robustness import estimate as E
 from chipshock.chapters.robustness.parameters import CLOCK_PROXY, SHOCK_SETS
-from chipshock.charts import PALETTE
+from chipshock.charts import PALETTE, share_heatmap
 from chipshock.econometrics import multiple
 from chipshock.econometrics import randomization as R
 from chipshock.errors import UserError
@@ -589,7 +589,7 @@ def curve_chart(curve: pd.DataFrame, dims: list[str], chosen: dict[str, Any] | N
     return alt.vconcat(plot, readout.properties(width=width, height=34), panel)
 
 
-def _indicator(data: pd.DataFrame, dims: list[str], bins: int, width: int) -> alt.Chart:
+def _indicator(data: pd.DataFrame, dims: list[str], bins: int, width: int) -> alt.LayerChart:
     """Per choice and value: the share of the specifications in each stretch of the sorted curve that
     make that choice (dark where all do)."""
     n = len(data)
@@ -601,14 +601,12 @@ def _indicator(data: pd.DataFrame, dims: list[str], bins: int, width: int) -> al
         count="count()", groupby=["stretch", "choice", "value"]).transform_joinaggregate(
         total="sum(count)", groupby=["stretch", "choice"]).transform_calculate(
         share="datum.count / datum.total", row=f"({words}) + ': ' + datum.value")
-    return chart.mark_rect().encode(
+    return share_heatmap(chart.mark_rect().encode(
         x=alt.X("stretch:O", title="specifications, sorted by t statistic",
                 axis=alt.Axis(labels=False, ticks=False)),
         y=alt.Y("row:N", title=None, sort=rows, axis=alt.Axis(labelLimit=280, labelFontSize=10)),
-        color=alt.Color("share:Q", title="share of the stretch", legend=alt.Legend(format=".0%"),
-                        scale=alt.Scale(scheme="greys", domain=[0, 1])),
         tooltip=["row:N", alt.Tooltip("share:Q", format=".0%")],
-    ).properties(width=width, height=12 * len(rows))
+    ).properties(width=width, height=12 * len(rows)), legend_title="share of the stretch")
 
 
 def _param(dim: str, options: list[str], value: str) -> alt.Parameter:
