@@ -122,25 +122,3 @@ def test_sections_glue_every_key_the_page_uses() -> None:
     keys = {k for r in results for k in r.values()}
     assert {"twfe_covers", "ex2_twfe_trend_bias", "attenuation_chart_takeaway", "reject_boot"} <= keys
     assert S.two_way(s).twfe_covers in ("contains", "misses")
-
-
-@pytest.mark.parametrize(("flat_p", "trend_p", "words"), [
-    (0.64, 0.0001, ("does not reject parallel trends", "and rejects them", "(p\u00a0<\u00a00.001)")),
-    (0.01, 0.30, ("test rejects parallel trends", "and does not reject them", "(p\u00a0=\u00a00.300)")),
-])
-def test_event_takeaway_follows_both_tests(flat_p: float, trend_p: float, words: tuple[str, ...]) -> None:
-    sentence = pm.event_takeaway(flat_p, trend_p, -0.2)
-    assert all(w in sentence for w in words), sentence
-    assert "\u22120.20 per period" in sentence and sentence.endswith(".")
-
-
-@pytest.mark.parametrize(("coefs", "word"), [
-    ((0.30, 0.12), "shrinks toward zero"), ((-0.30, -0.10), "shrinks toward zero"),
-    ((0.10, 0.30), "moves away from zero"), ((0.20, -0.05), "changes sign"), ((0.2, 0.2), "stays"),
-])
-def test_attenuation_takeaway_names_the_direction(coefs: tuple[float, float], word: str) -> None:
-    import pandas as pd
-
-    table = pd.DataFrame({"misclassified": [0.0, 0.4], "coef": list(coefs)})
-    sentence = pm.attenuation_takeaway(table, 0.3)
-    assert f"the estimate {word}," in sentence and "from 0% to 40%" in sentence, sentence

@@ -207,35 +207,3 @@ def attenuation_chart(table: pd.DataFrame, truth: float, width: int = 420) -> al
         alt.Chart(pd.DataFrame({"y": [truth]})).mark_rule(color=PALETTE["vermillion"], strokeDash=[4, 3])
         .encode(y="y:Q"),
     ).properties(width=width, height=220)
-
-
-# ---------------------------------------------------------------------------------- figure takeaways
-
-
-def event_takeaway(flat_p: float, trend_p: float, pre_trend: float, level: float = 0.05) -> str:
-    """Figure "event_chart"'s first caption sentence: what the two pre-trend tests found."""
-    from chipshock.numbers import number, p_value
-
-    return (f"The joint pre-treatment test {rejects_word(flat_p, level)} parallel trends on the panel "
-            f"without a drift ({p_value(flat_p)}) and {rejects_word(trend_p, level)} "
-            f"them on the panel drifting by {number(pre_trend, 2)} per period ({p_value(trend_p)}).")
-
-
-def _movement(first: float, last: float) -> str:
-    if first * last < 0:
-        return "changes sign"
-    if abs(last) < abs(first):
-        return "shrinks toward zero"
-    return "moves away from zero" if abs(last) > abs(first) else "stays"
-
-
-def attenuation_takeaway(table: pd.DataFrame, truth: float) -> str:
-    """Figure "attenuation_chart"'s first caption sentence: how the estimate moves as the proxy
-    misclassifies more commits (`table` from `attenuation`, ordered by the share misclassified)."""
-    from chipshock.numbers import number, percent
-
-    first, last = table.iloc[0], table.iloc[-1]
-    c0, c1 = float(first["coef"]), float(last["coef"])
-    return (f"As the share of misclassified commits rises from {percent(first['misclassified'], 0)} to "
-            f"{percent(last['misclassified'], 0)}, the estimate {_movement(c0, c1)}, from {number(c0, 3)} "
-            f"to {number(c1, 3)} (true effect {number(truth, 3)}).")
