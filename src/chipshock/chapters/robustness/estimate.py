@@ -58,10 +58,10 @@ def wide_panel(panel: pd.DataFrame, freq: str) -> Wide:
     last = np.full(len(repos), np.iinfo(np.int64).min)
     np.minimum.at(first, unit, period)
     np.maximum.at(last, unit, period)
-    return Wide(repos, unit, period, values, first, last, _holiday_flags(keys["period"], freq), freq)
+    return Wide(repos, unit, period, values, first, last, holiday_flags(keys["period"], freq), freq)
 
 
-def _holiday_flags(periods: pd.Series, freq: str) -> dict[str, np.ndarray]:
+def holiday_flags(periods: pd.Series, freq: str) -> dict[str, np.ndarray]:
     """Per row and region with a calendar: 1.0 in its country's public-holiday weeks (weekly only)."""
     if freq != "W" or periods.empty:
         return {}
@@ -281,6 +281,12 @@ def estimate(wide: Wide, st: Stack, d: Design) -> dict[str, Any]:
     return estimate_prepared(prepare(wide, st, d), d)
 
 
+@lru_cache(maxsize=512)
+def _quantiles(clusters: int) -> tuple[float, float]:
+    """The 97.5% quantile of t(G - 1) and the 80%-power MDE multiplier (`power.mde_multiplier`)."""
+    return float(stats.t.ppf(0.975, clusters - 1)), power.mde_multiplier(dv.MDE_POWER, dv.LEVEL, clusters)
+
+
 def estimate_prepared(prep: Prepared, d: Design) -> dict[str, Any]:
     """`estimate` on rows already prepared."""
     if len(np.unique(prep.unit)) < 2 or len(prep.y) < 3:
@@ -289,13 +295,13 @@ def estimate_prepared(prep: Prepared, d: Design) -> dict[str, Any]:
     coef, se = float(beta[0]), float(np.sqrt(vcov[0, 0]))
     df = clusters - 1
     t = coef / se
-    crit = float(stats.t.ppf(0.975, df))
+    crit, multiplier = _quantiles(clusters)
     lo, hi = coef - crit * se, coef + crit * se
 
     def rel(v: float) -> float:
         return dv.relative(v, prep.baseline, d.estimator)
 
-    mde = float(power.mde(se, dv.MDE_POWER, dv.LEVEL, clusters))
+    mde = float(multiplier * np.asarray(se, dtype=float))
     return {"coef": coef, "se": se, "t": t, "p": float(2 * stats.t.sf(abs(t), df)), "ci_low": lo,
             "ci_high": hi, "pct": rel(coef), "pct_low": rel(lo), "pct_high": rel(hi), "mde_pct": rel(mde),
             "baseline": prep.baseline, "repositories": clusters, "observations": n_obs}
