@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +15,7 @@ from chipshock.chapters.developers.parameters import NoEstimableShock as NoEstim
 from chipshock.econometrics import did as D
 from chipshock.econometrics import honest, multiple, power, regions, sign_flip
 from chipshock.econometrics import randomization as randomization_dates
+from chipshock.econometrics import stacked as stacked_core
 from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
@@ -182,28 +182,20 @@ def _stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, trea
     return data, design, cols
 
 
-@lru_cache(maxsize=32)
-def _holiday_weeks(country: str, years: tuple[int, ...]) -> frozenset[pd.Timestamp]:
-    return frozenset(calendar_weeks.holiday_weeks(country, years)["week"])
+_holiday_weeks = calendar_weeks.holiday_week_set
+"""Kept for `chapters/robustness/estimate.py` until it takes its holiday flags from
+`calendar_weeks.holiday_flags` (the one holiday indicator); remove it then."""
 
 
 def add_holidays(data: pd.DataFrame, design: D.Design) -> tuple[pd.DataFrame, list[str]]:
-    """`calendar_weeks.add_holiday_indicators` with the calendars cached across the chapter's many
-    stacks: holiday_<region> is 1 on that region's rows in its country's public-holiday weeks."""
-    periods = pd.to_datetime(data[design.period])
-    years = tuple(range(int(periods.min().year) - 1, int(periods.max().year) + 2))
-    out, cols = data.copy(), []
-    for region, country in calendar_weeks.REGION_COUNTRIES.items():
-        flag = (periods.isin(_holiday_weeks(country, years)) & (data[design.region] == region)).astype(float)
-        if flag.any():
-            out[f"holiday_{region}"] = flag
-            cols.append(f"holiday_{region}")
-    return out, cols
+    """holiday_<region> is 1 on that region's rows in its country's public-holiday weeks."""
+    return calendar_weeks.add_holiday_indicators(data, design)
 
 
 def fit_stack(data: pd.DataFrame, design: D.Design, terms: list[str], estimator: str) -> Fit:
-    """The stacked DiD with regressors `terms` (unit x period x shock, unit x region x shock effects)."""
-    return regions.fit_terms(data, design, terms, estimator)
+    """The stacked DiD with regressors `terms` (unit x period x shock, unit x region x shock effects):
+    the one stacked-DiD core."""
+    return stacked_core.fit(data, design, terms, estimator)
 
 
 def pre_mean(data: pd.DataFrame, design: D.Design, region: str) -> float:
@@ -217,20 +209,6 @@ def relative(coef: float, baseline: float, estimator: str) -> float:
     if estimator == "ols_level":
         return coef / baseline if baseline and np.isfinite(baseline) else float("nan")
     return float(np.expm1(coef))
-
-
-def stacked(panel: pd.DataFrame, shocks: list[pd.Timestamp], s: Settings, min_pre: int) -> pd.DataFrame:
-    """Full +-window stacked windows of each shock's eligible repositories, treated and control rows
-    only, no holiday terms (the plain design other chapters reuse)."""
-    parts = [D.stack(panel[panel["repo"].isin(W.eligible_units(panel, sh, s.design, min_pre))], [sh],
-                     s.window, s.design) for sh in shocks]
-    return pd.concat(parts, ignore_index=True)
-
-
-def pooled(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str) -> Fit:
-    """The plain pooled DiD on full windows (`stacked`), as other chapters reuse it."""
-    data = stacked(panel, [pd.Timestamp(x) for x in shocks], s, p["min_pre_periods"])
-    return D.did(data, s.design, estimator)
 
 
 def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.DataFrame:
@@ -583,16 +561,18 @@ def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
 
 
 def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
-                  ) -> tuple[sign_flip.SwapResult, Any, str]:
-    """Region swaps within repository on the headline design, and placebo shock dates (symmetric
-    windows, no holiday terms: `econometrics.randomization`); the estimator used for both."""
+                  ) -> tuple[sign_flip.SignFlipResult, Any, str]:
+    """The sign-flip test on the headline design, and placebo shock dates (symmetric windows, no
+    holiday terms, clear of every real shock's window: `econometrics.randomization`); the estimator
+    used for both."""
     est = estimator if estimator in sign_flip.ESTIMATORS else "ols_log"
     data, design, hol = stack_regions(panel, s, windows_for(s, shocks), s.design.treated, s.design.control,
                                       p["min_pre_periods"])
-    swaps = sign_flip.region_swaps(data, design, ["treat_post", *hol], "treat_post", est, p["ri_draws"],
-                                   p["ri_seed"])
+    swaps = sign_flip.sign_flip_test(data, design, ["treat_post", *hol], "treat_post", est, p["ri_draws"],
+                                     p["ri_seed"])
     dates = randomization_dates.placebo_dates(panel, [pd.Timestamp(x) for x in shocks], s.window, s.design,
-                                              p["min_pre_periods"], est, draws=200, seed=p["ri_seed"])
+                                              p["min_pre_periods"], est, draws=200, seed=p["ri_seed"],
+                                              real=s.shocks)
     return swaps, dates, est
 
 
@@ -609,7 +589,7 @@ def placebo_dates_text(dates: Any) -> str:
             "them qualifies, so this design has no usable placebo dates and gives no p-value")
 
 
-def ri_table(swaps: sign_flip.SwapResult, dates: Any) -> pd.DataFrame:
+def ri_table(swaps: sign_flip.SignFlipResult, dates: Any) -> pd.DataFrame:
     """The two randomization distributions side by side."""
     fail = dates.failures
     return pd.DataFrame([
