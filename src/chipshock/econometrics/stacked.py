@@ -47,6 +47,7 @@ class Differenced:
     estimator: str
     dropped: int = 0     # long-form rows left out (singletons, zero groups, one region only)
     baseline: float = math.nan  # treated region's mean outcome per unit-period before the shocks
+    period: np.ndarray | None = None  # period index per row (for clustering by period too)
 
 
 def _recode(codes: np.ndarray) -> np.ndarray:
@@ -80,7 +81,7 @@ def _transform(y: np.ndarray, estimator: str) -> np.ndarray:
 
 def from_sides(y_t: np.ndarray, y_c: np.ndarray, x: np.ndarray, group: np.ndarray, unit: np.ndarray,
                names: Sequence[str], estimator: str, dropped: int = 0,
-               baseline: float = math.nan) -> Differenced:
+               baseline: float = math.nan, period: np.ndarray | None = None) -> Differenced:
     """`Differenced` rows from each side's outcome per unit-period-shock (x already differenced)."""
     keep = _keep(y_t, y_c, group, estimator)
     if estimator == "ppml":
@@ -89,7 +90,8 @@ def from_sides(y_t: np.ndarray, y_c: np.ndarray, x: np.ndarray, group: np.ndarra
         y, n = _transform(y_t, estimator) - _transform(y_c, estimator), np.ones(len(y_t))
     x = x.reshape(len(y_t), -1)
     return Differenced(y[keep], n[keep], x[keep], _recode(group[keep]), _recode(unit[keep]), tuple(names),
-                       estimator, dropped + 2 * int((~keep).sum()), baseline)
+                       estimator, dropped + 2 * int((~keep).sum()), baseline,
+                       None if period is None else period[keep])
 
 
 def difference(stacked: pd.DataFrame, design: Design, terms: Sequence[str],
@@ -123,7 +125,8 @@ def difference(stacked: pd.DataFrame, design: Design, terms: Sequence[str],
     group = cells[both] // span
     unit = group // max(len(shocks), 1)
     dropped = len(stacked) - 2 * int(both.sum())
-    return from_sides(y_t, y_c, x, group, unit, terms, estimator, dropped)
+    period = cells[both] % span + (int(period_index(stacked[d.period], d.freq).min()) if len(t) else 0)
+    return from_sides(y_t, y_c, x, group, unit, terms, estimator, dropped, period=period)
 
 
 def _demean(v: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
@@ -224,6 +227,22 @@ def fit(stacked: pd.DataFrame, design: Design, terms: Sequence[str] = ("treat_po
     if diff is None:
         return fit_general(stacked, design, terms, estimator)
     return fit_differenced(diff)
+
+
+def twoway_vcov(diff: Differenced, fitted: Fit) -> tuple[np.ndarray, int]:
+    """Cameron-Gelbach-Miller two-way clustered covariance (unit and period) of an OLS core fit:
+    V_unit + V_period - V_unit x period, each with its CR1 factor; and min(G_unit, G_period), whose
+    G - 1 are the degrees of freedom of its t tests."""
+    if fitted.estimator != "ols" or fitted._design is None or diff.period is None:
+        raise ValueError("two-way clustering is implemented for OLS core fits with periods")
+    xt, yt, unit = fitted._design
+    score_rows = xt * (yt - xt @ fitted.coef)[:, None]
+    bread = np.linalg.inv(xt.T @ xt)
+    period = _recode(diff.period)
+    cell = _recode(unit.astype(np.int64) * (int(period.max()) + 1) + period)
+    parts = [_cr1(xt, score_rows, codes, bread, fitted.n_obs) for codes in (unit, period, cell)]
+    vcov = parts[0][0] + parts[1][0] - parts[2][0]
+    return vcov, min(parts[0][1], parts[1][1])
 
 
 # ----------------------------------------------------------------------- sign flips without refits
@@ -391,4 +410,5 @@ def prepare(wide: Wide, st: WideStack, spec: Spec, extra: np.ndarray | None = No
     pre = st.post == 0
     baseline = float(y_t[pre].mean()) if pre.any() else math.nan
     x, names = regressors(wide, st, spec, extra)
-    return from_sides(y_t, y_c, x, st.group, wide.unit[st.rows], names, spec.estimator, 0, baseline)
+    return from_sides(y_t, y_c, x, st.group, wide.unit[st.rows], names, spec.estimator, 0, baseline,
+                      wide.period[st.rows])
