@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from chipshock.chapters.developers import results as _results  # noqa: F401 (the sections' results)
 from chipshock.chapters.developers.parameters import ESTIMATOR_LABELS, GITHUB_DEVELOPERS
 from chipshock.chapters.developers.parameters import NoEstimableShock as NoEstimableShock  # re-export
 from chipshock.econometrics import did as D
@@ -87,11 +88,22 @@ def release_periods(releases: pd.DataFrame, period: str) -> set[pd.Timestamp]:
     return set(panels.period_start(times, period))
 
 
-def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
+def dropped_periods(releases: pd.DataFrame, p: Any) -> set[pd.Timestamp]:
+    """Periods the run leaves out: release periods (`exclude_release_weeks`) and the weeks within
+    `release_window_weeks` of a major Chinese or U.S. open-weight release."""
+    out = release_periods(releases, p["period"]) if p["exclude_release_weeks"] else set()
+    weeks = int(p.get("release_window_weeks", 0) or 0)
+    if weeks and p["period"] == "week":
+        lo = releases[releases["origin"].isin(["CN", "US"])]
+        starts = panels.week_start(lo["date"].reset_index(drop=True))
+        out |= {w + pd.Timedelta(weeks=k) for w in starts for k in range(-weeks, weeks + 1)}
+    return out
+
+
+def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: Any) -> pd.DataFrame:
     panel = panels.build_panel(classified, p["period"], PANEL_REGIONS)
-    if p["exclude_release_weeks"]:
-        panel = panel[~panel["period"].isin(release_periods(releases, p["period"]))]
-    return panel
+    drop = dropped_periods(releases, p)
+    return panel[~panel["period"].isin(drop)] if drop else panel
 
 
 def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFrame,
@@ -111,9 +123,8 @@ def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFr
     panel = panel.rename(columns={"events": "commits", "actors": "active_authors"}).assign(new_authors=0)
     if sorted(p["repo_groups"]) != ["A", "B", "C"]:
         panel = panel[panel["repo"].isin(repos.loc[repos["group"].isin(p["repo_groups"]), "repo"])]
-    if p["exclude_release_weeks"]:
-        panel = panel[~panel["period"].isin(release_periods(releases, "week"))]
-    return panel.reset_index(drop=True)
+    drop = dropped_periods(releases, {**p, "period": "week"})
+    return panel[~panel["period"].isin(drop)].reset_index(drop=True)
 
 
 def source_panel(project_root: Path, classified: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,

@@ -28,23 +28,24 @@ SMALLEST_EFFECT_SHARE = 0.10
 
 SIDE_TEXTS = {
     "us": "Europe-offset commits moved against U.S. ones as China-linked commits did (a significant "
-          "Europe-minus-U.S. estimate of the same sign) and the triple difference is not significant: "
-          "the movement is on the U.S. side",
+    "Europe-minus-U.S. estimate of the same sign) and the triple difference is not significant: "
+    "the movement is on the U.S. side",
     "both": "Europe-offset commits moved against U.S. ones as China-linked commits did, and China-linked "
-            "commits moved further still (a significant triple difference): both sides moved",
+    "commits moved further still (a significant triple difference): both sides moved",
     "china": "Europe-offset and U.S. commits moved alike (an equivalence test rules out a Europe-minus-U.S. "
-             "gap of the smallest size that matters) while the China-linked-minus-U.S. gap is "
-             "significant: the movement is on the China-linked side",
+    "gap of the smallest size that matters) while the China-linked-minus-U.S. gap is "
+    "significant: the movement is on the China-linked side",
     "none": "Europe-offset and U.S. commits moved alike (the equivalence test rules out a gap that "
-            "matters) and the China-linked-minus-U.S. gap is not significant: no side is shown to move",
+    "matters) and the China-linked-minus-U.S. gap is not significant: no side is shown to move",
     "unknown": "neither a significant Europe-minus-U.S. estimate nor an equivalence test settles it: the "
-               "data cannot tell which side moved",
+    "data cannot tell which side moved",
     "unavailable": "without a placebo region this run cannot say which side moved",
 }
 
 
-def side_of_movement(cn_us: Estimate, eu_us: Estimate, triple: Estimate, eu_tost_p: float,
-                     alpha: float = ALPHA) -> str:
+def side_of_movement(
+    cn_us: Estimate, eu_us: Estimate, triple: Estimate, eu_tost_p: float, alpha: float = ALPHA
+) -> str:
     """Which side moved, from (coef, p) of CN-US, EU-US, the triple difference and the TOST p of
     EU-US against the smallest effect of interest. Only a significant EU-US estimate (Europe moved
     against the U.S.) or an equivalence result (it did not) can place the movement; otherwise the
@@ -78,8 +79,9 @@ def tost(row: pd.Series | dict[str, Any], margin: float) -> float:
 # ------------------------------------------------------------------------- two-way clustering
 
 
-def twoway_p(data: pd.DataFrame, design: D.Design, terms: list[str], estimator: str,
-             term: str = "treat_post") -> float:
+def twoway_p(
+    data: pd.DataFrame, design: D.Design, terms: list[str], estimator: str, term: str = "treat_post"
+) -> float:
     """p of `term` with errors clustered by repository and by week (two-way, t(min G - 1))."""
     from scipy import stats
 
@@ -108,37 +110,56 @@ def assign_unknown(panel: pd.DataFrame, to: str, outcome: str) -> pd.DataFrame:
     return out
 
 
-def unknown_bounds(panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
-                   ) -> dict[str, float]:
+def unknown_bounds(
+    panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
+) -> dict[str, float]:
     """The pooled treated-minus-control estimate with every unknown commit given to the treated
     region, then to the control region: the bounds of what the unknown offsets can do."""
     out = {}
     for side, region in (("treated", s.design.treated), ("control", s.design.control)):
         moved = assign_unknown(panel, region, s.design.outcome)
-        data, design, hol = dv.stack_regions(moved, s, dv.windows_for(s, shocks), s.design.treated,
-                                             s.design.control, p["min_pre_periods"])
+        data, design, hol = dv.stack_regions(
+            moved, s, dv.windows_for(s, shocks), s.design.treated, s.design.control, p["min_pre_periods"]
+        )
         out[side] = float(dv.fit_stack(data, design, ["treat_post", *hol], estimator).coef[0])
-    return {"unknown_to_treated": out["treated"], "unknown_to_control": out["control"],
-            "unknown_bounds_low": min(out.values()), "unknown_bounds_high": max(out.values())}
+    return {
+        "unknown_to_treated": out["treated"],
+        "unknown_to_control": out["control"],
+        "unknown_bounds_low": min(out.values()),
+        "unknown_bounds_high": max(out.values()),
+    }
 
 
 # ------------------------------------------------------------------ the estimand: shock weights
 
 
-def shock_weights(panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
-                  ) -> pd.DataFrame:
+def shock_weights(
+    panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
+) -> pd.DataFrame:
     """Each pooled shock's weight in the pooled OLS coefficient (without holiday terms the pooled
     coefficient is exactly the weighted mean of the shocks' own ones, weights sum of squared
     demeaned `post` over the shock's repository cells), its own estimate and its contribution."""
     est = estimator if estimator in core.OLS_ESTIMATORS else "ols_log"
     rows = []
     for shock in shocks:
-        data, design, _ = dv.stack_regions(panel, replace(s, holidays=False), dv.windows_for(s, [shock]),
-                                           s.design.treated, s.design.control, p["min_pre_periods"])
+        data, design, _ = dv.stack_regions(
+            panel,
+            replace(s, holidays=False),
+            dv.windows_for(s, [shock]),
+            s.design.treated,
+            s.design.control,
+            p["min_pre_periods"],
+        )
         diff = core.difference(data, design, ["treat_post"], est)
         sums = core.unit_sums(diff)
-        rows.append({"shock": shock, "q": float(sums.q.sum()), "coef": float(sums.m.sum() / sums.q.sum()),
-                     "repositories": int(sums.m.shape[0])})
+        rows.append(
+            {
+                "shock": shock,
+                "q": float(sums.q.sum()),
+                "coef": float(sums.m.sum() / sums.q.sum()),
+                "repositories": int(sums.m.shape[0]),
+            }
+        )
     out = pd.DataFrame(rows).set_index("shock")
     out["weight"] = out["q"] / out["q"].sum()
     out["contribution"] = out["weight"] * out["coef"]
@@ -150,8 +171,9 @@ def clean_control_windows(s: dv.Settings, rule_windows: pd.DataFrame | None = No
     (so no stack contains a period exposed to another shock): lo/hi shrink to the clean part
     around the shock, and a shock with no clean period on one side is not pooled."""
     freq = s.design.freq
-    windows = (rule_windows if rule_windows is not None
-               else W.shock_windows(s.shocks, s.window, "overlap", freq)).copy()
+    windows = (
+        rule_windows if rule_windows is not None else W.shock_windows(s.shocks, s.window, "overlap", freq)
+    ).copy()
     at = D.period_index(windows["shock"], freq)
     for k in range(len(windows)):
         lo, hi = -s.window, s.window
@@ -175,24 +197,31 @@ def clean_control(panel: pd.DataFrame, s: dv.Settings, p: Any, estimator: str) -
     names = [f"{x:%Y-%m-%d}" for x in kept["shock"]]
     if kept.empty:
         return {"shocks": [], "row": None}
-    data, design, hol = dv.stack_regions(panel, s, kept, s.design.treated, s.design.control,
-                                         p["min_pre_periods"])
-    return {"shocks": names, "row": dv.estimate_row(data, design, ["treat_post", *hol], estimator,
-                                                    "clean controls")}
+    data, design, hol = dv.stack_regions(
+        panel, s, kept, s.design.treated, s.design.control, p["min_pre_periods"]
+    )
+    return {
+        "shocks": names,
+        "row": dv.estimate_row(data, design, ["treat_post", *hol], estimator, "clean controls"),
+    }
 
 
-def balanced(panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
-             ) -> dict[str, Any]:
+def balanced(
+    panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
+) -> dict[str, Any]:
     """The pooled estimate on the repositories eligible in every pooled window (fixed composition)."""
     sets = [set(W.eligible_units(panel, pd.Timestamp(x), s.design, p["min_pre_periods"])) for x in shocks]
     every = set.intersection(*sets) if sets else set()
     sub = panel[panel["repo"].isin(every)]
     if len(every) < 2:
         return {"repositories": len(every), "row": None}
-    data, design, hol = dv.stack_regions(sub, s, dv.windows_for(s, shocks), s.design.treated,
-                                         s.design.control, p["min_pre_periods"])
-    return {"repositories": len(every),
-            "row": dv.estimate_row(data, design, ["treat_post", *hol], estimator, "balanced")}
+    data, design, hol = dv.stack_regions(
+        sub, s, dv.windows_for(s, shocks), s.design.treated, s.design.control, p["min_pre_periods"]
+    )
+    return {
+        "repositories": len(every),
+        "row": dv.estimate_row(data, design, ["treat_post", *hol], estimator, "balanced"),
+    }
 
 
 # ------------------------------------------------------------------- the clean-pretrend pool
@@ -214,14 +243,16 @@ def listed(items: list[str], none: str = "none") -> str:
 # ------------------------------------------------------------------------ triple event study
 
 
-def triple_event_study(panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
-                       ) -> pd.DataFrame:
+def triple_event_study(
+    panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list[str], estimator: str
+) -> pd.DataFrame:
     """(CN - US) - (EU - US) by binned relative period against bin -1, per shock: one regression on
     the three regions with CN x bin and EU x bin terms, contrast CN - EU per bin."""
     parts = []
     for shock in shocks:
-        data, design, hol = dv.stack_regions(panel, s, dv.windows_for(s, [shock]), "CN", "US",
-                                             p["min_pre_periods"], extra=("EU",))
+        data, design, hol = dv.stack_regions(
+            panel, s, dv.windows_for(s, [shock]), "CN", "US", p["min_pre_periods"], extra=("EU",)
+        )
         data = data.assign(rel=np.floor_divide(data["rel"], s.event_bin))
         rels = sorted(set(data["rel"]) - {-1})
         cols, names = {}, []
@@ -231,8 +262,10 @@ def triple_event_study(panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list
                 names.append(f"rel_{r}_{g}")
         data = pd.concat([data, pd.DataFrame(cols, index=data.index)], axis=1)
         fit = regions.fit_terms(data, design, [*names, *hol], estimator)
-        rows = [{**regions.linear_contrast(fit, {f"rel_{r}_CN": 1.0, f"rel_{r}_EU": -1.0}).as_row(), "rel": r}
-                for r in rels]
+        rows = [
+            {**regions.linear_contrast(fit, {f"rel_{r}_CN": 1.0, f"rel_{r}_EU": -1.0}).as_row(), "rel": r}
+            for r in rels
+        ]
         table = pd.DataFrame(rows)[["rel", "coef", "se", "ci_low", "ci_high", "p"]]
         ref = pd.DataFrame([{"rel": -1, "coef": 0.0, "se": 0.0, "ci_low": 0.0, "ci_high": 0.0, "p": np.nan}])
         parts.append(pd.concat([table, ref]).sort_values("rel").assign(shock=shock))
@@ -242,8 +275,9 @@ def triple_event_study(panel: pd.DataFrame, s: dv.Settings, p: Any, shocks: list
 # ----------------------------------------------------------------------------- release windows
 
 
-def release_weeks(releases: pd.DataFrame, weeks: int, origins: tuple[str, ...] = ("CN", "US")
-                  ) -> set[pd.Timestamp]:
+def release_weeks(
+    releases: pd.DataFrame, weeks: int, origins: tuple[str, ...] = ("CN", "US")
+) -> set[pd.Timestamp]:
     """Week Mondays within `weeks` weeks of a major open-weight release of `origins` (0: its week)."""
     from chipshock.measures.panels import week_start
 
@@ -252,8 +286,15 @@ def release_weeks(releases: pd.DataFrame, weeks: int, origins: tuple[str, ...] =
     return {w + pd.Timedelta(weeks=k) for w in starts for k in range(-weeks, weeks + 1)}
 
 
-def release_effects(panel: pd.DataFrame, releases: pd.DataFrame, s: dv.Settings, p: Any,
-                    ident: pd.DataFrame, estimator: str, weeks: int) -> pd.DataFrame:
+def release_effects(
+    panel: pd.DataFrame,
+    releases: pd.DataFrame,
+    s: dv.Settings,
+    p: Any,
+    ident: pd.DataFrame,
+    estimator: str,
+    weeks: int,
+) -> pd.DataFrame:
     """Per estimable shock (and the pool): the estimate with every week, and without the weeks
     within `weeks` of a major Chinese or U.S. open-weight release; the share of window weeks removed."""
     drop = release_weeks(releases, weeks)
@@ -263,8 +304,9 @@ def release_effects(panel: pd.DataFrame, releases: pd.DataFrame, s: dv.Settings,
     for label, members in sets:
         row: dict[str, Any] = {"estimate": label}
         for tag, frame in (("all weeks", panel), ("release weeks out", panel[~panel["period"].isin(drop)])):
-            data, design, hol = dv.stack_regions(frame, s, dv.windows_for(s, members), s.design.treated,
-                                                 s.design.control, p["min_pre_periods"])
+            data, design, hol = dv.stack_regions(
+                frame, s, dv.windows_for(s, members), s.design.treated, s.design.control, p["min_pre_periods"]
+            )
             fit = dv.fit_stack(data, design, ["treat_post", *hol], estimator).table().loc["treat_post"]
             row[f"{tag}: coef"], row[f"{tag}: p"] = float(fit["coef"]), float(fit["p"])
             if tag == "all weeks":
@@ -287,18 +329,23 @@ def clock_base_rates(classified_tz: pd.DataFrame, cutoff: int) -> dict[str, floa
     precision = float(np.mean(truth[called] == "CN")) if called.any() else float("nan")
     two = np.isin(truth, ["CN", "US"])
     precision_two = float(np.mean(truth[called & two] == "CN")) if (called & two).any() else float("nan")
-    return {"clock_base_rate_cn": base, "clock_lift": precision / base if base else float("nan"),
-            "clock_precision_two_region": precision_two}
+    return {
+        "clock_base_rate_cn": base,
+        "clock_lift": precision / base if base else float("nan"),
+        "clock_precision_two_region": precision_two,
+    }
 
 
 def clock_benchmarks_sentence(global_share: float, cutoff: int, utc8_share: float) -> str:
     """The GitHub-wide share called China-linked beside the uniform-hour share and the UTC+08:00 share."""
     uniform = cutoff / 24
     word = compare(global_share, uniform, "more than", "less than", "as many as")
-    return (f"if events were spread evenly over the day, the rule would call {percent(uniform)} of them "
-            f"China-linked ({cutoff} of 24 hours); it calls {percent(global_share)}, {word} an even spread "
-            f"and {number(global_share / utc8_share, 1)} times the UTC+08:00 economies' "
-            f"{percent(utc8_share)} of developer accounts")
+    return (
+        f"if events were spread evenly over the day, the rule would call {percent(uniform)} of them "
+        f"China-linked ({cutoff} of 24 hours); it calls {percent(global_share)}, {word} an even spread "
+        f"and {number(global_share / utc8_share, 1)} times the UTC+08:00 economies' "
+        f"{percent(utc8_share)} of developer accounts"
+    )
 
 
 def estimate_text(row: pd.Series | dict[str, Any] | None) -> str:
