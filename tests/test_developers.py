@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -14,8 +12,8 @@ from chipshock.econometrics import did as D
 from chipshock.econometrics import power, regions, sign_flip
 from chipshock.econometrics import windows as W
 from chipshock.errors import ParamError
-from chipshock.measures import calendar_weeks, panels, vocabulary
 from chipshock.measures import geography as geo
+from chipshock.measures import panels, vocabulary
 
 T = pd.Timestamp
 
@@ -225,7 +223,7 @@ def test_relative_effects_and_the_minimum_detectable_effect() -> None:
     assert np.isnan(dv.relative(1.0, 0.0, "ols_level"))
 
 
-def test_region_swaps_reproduce_the_regression_and_hold_their_size() -> None:
+def test_sign_flips_reproduce_the_regression_and_hold_their_size() -> None:
     p = sim_params()
     s = dv.settings(p)
     panel = sim_panel({"CN": 2.0}, noise=1.0, seed=4)
@@ -233,19 +231,19 @@ def test_region_swaps_reproduce_the_regression_and_hold_their_size() -> None:
     data["holiday_CN"] = ((data["region"] == "CN") & (data["rel"] % 5 == 0)).astype(float)
     terms = ["treat_post", "holiday_CN"]
     fit = regions.fit_terms(data, design, terms, "ols_level").table().loc["treat_post"]
-    got = sign_flip.region_swaps(data, design, terms, draws=199, seed=1)
+    got = sign_flip.sign_flip_test(data, design, terms, draws=199, seed=1)
     assert got.coef == pytest.approx(fit["coef"], rel=1e-10) and got.se == pytest.approx(fit["se"], rel=1e-10)
-    assert got.p_value == pytest.approx(1 / 200)  # a large effect: no swap reaches it
+    assert got.p_value == pytest.approx(1 / 200)  # a large effect: no flip reaches it
     # no effect: the test rejects at 10% in about 10% of simulated panels
     rejections = []
     for seed in range(60):
         null = sim_panel({}, n_repos=16, weeks=24, noise=1.0, seed=100 + seed)
         d, des, _ = dv.stack_regions(null, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4)
-        result = sign_flip.region_swaps(d, des, ["treat_post"], draws=199, seed=seed)
+        result = sign_flip.sign_flip_test(d, des, ["treat_post"], draws=199, seed=seed)
         rejections.append(result.p_value <= 0.10)
     assert 0.02 <= np.mean(rejections) <= 0.22
     with pytest.raises(ValueError, match="OLS estimator"):
-        sign_flip.region_swaps(data, design, terms, estimator="ppml")
+        sign_flip.sign_flip_test(data, design, terms, estimator="ppml")
 
 
 def test_honest_breakdown_on_simulated_event_studies() -> None:
@@ -339,17 +337,6 @@ def test_new_parameters_are_validated() -> None:
     with pytest.raises(ParamError):
         dvp.PARAMS.resolve({"ri_draws": "10"})
     assert dvp.PARAMS.resolve({"period": "month", "holiday_controls": "false"})["period"] == "month"
-
-
-def test_cached_holiday_indicators_match_the_calendar_module() -> None:
-    p = sim_params()
-    s = replace(dv.settings(p), holidays=True)
-    panel = sim_panel({}, weeks=52)
-    data, design, cols = dv.stack_regions(panel, s, dv.windows_for(s, [SHOCK]), "CN", "US", 4)
-    plain = W.stack(panel, dv.windows_for(s, [SHOCK]), design, ["CN", "US"], 4)
-    expected, expected_cols = calendar_weeks.add_holiday_indicators(plain, design)
-    assert cols == expected_cols == ["holiday_CN", "holiday_US"]
-    pd.testing.assert_frame_equal(data[cols], expected[cols])
 
 
 def test_copies_are_dropped_by_default_and_counted() -> None:

@@ -32,11 +32,18 @@ def select_commits(commits: pd.DataFrame, unit: str) -> pd.DataFrame:
     raise ValueError(f"unknown counting unit {unit!r}; use one of {UNITS}")
 
 
+def week_start(dates: pd.Series) -> pd.Series:
+    """Monday of the week containing each naive date or time: the panels' week label (the one
+    week-start rule of the package; `period_start` applies it to UTC times)."""
+    d = pd.to_datetime(dates).dt.normalize()
+    return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
+
+
 def period_start(times: pd.Series, period: str) -> pd.Series:
     """Start of the week (Monday) or month containing each UTC time, as a naive date."""
     naive = times.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
     if period == "week":
-        return naive - pd.to_timedelta(naive.dt.day_of_week, unit="D")
+        return week_start(naive)
     if period == "month":
         return naive - pd.to_timedelta(naive.dt.day - 1, unit="D")
     raise ValueError(f"unknown period {period!r}; use one of {PERIODS}")

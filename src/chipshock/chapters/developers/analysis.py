@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from chipshock.chapters.developers import results as _results  # noqa: F401 (the sections' results)
 from chipshock.chapters.developers.parameters import ESTIMATOR_LABELS, GITHUB_DEVELOPERS
 from chipshock.chapters.developers.parameters import NoEstimableShock as NoEstimableShock  # re-export
 from chipshock.econometrics import did as D
 from chipshock.econometrics import honest, multiple, power, regions, sign_flip
 from chipshock.econometrics import randomization as randomization_dates
+from chipshock.econometrics import stacked as stacked_core
 from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
@@ -87,11 +88,22 @@ def release_periods(releases: pd.DataFrame, period: str) -> set[pd.Timestamp]:
     return set(panels.period_start(times, period))
 
 
-def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
+def dropped_periods(releases: pd.DataFrame, p: Any) -> set[pd.Timestamp]:
+    """Periods the run leaves out: release periods (`exclude_release_weeks`) and the weeks within
+    `release_window_weeks` of a major Chinese or U.S. open-weight release."""
+    out = release_periods(releases, p["period"]) if p["exclude_release_weeks"] else set()
+    weeks = int(p.get("release_window_weeks", 0) or 0)
+    if weeks and p["period"] == "week":
+        lo = releases[releases["origin"].isin(["CN", "US"])]
+        starts = panels.week_start(lo["date"].reset_index(drop=True))
+        out |= {w + pd.Timedelta(weeks=k) for w in starts for k in range(-weeks, weeks + 1)}
+    return out
+
+
+def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: Any) -> pd.DataFrame:
     panel = panels.build_panel(classified, p["period"], PANEL_REGIONS)
-    if p["exclude_release_weeks"]:
-        panel = panel[~panel["period"].isin(release_periods(releases, p["period"]))]
-    return panel
+    drop = dropped_periods(releases, p)
+    return panel[~panel["period"].isin(drop)] if drop else panel
 
 
 def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFrame,
@@ -111,9 +123,8 @@ def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFr
     panel = panel.rename(columns={"events": "commits", "actors": "active_authors"}).assign(new_authors=0)
     if sorted(p["repo_groups"]) != ["A", "B", "C"]:
         panel = panel[panel["repo"].isin(repos.loc[repos["group"].isin(p["repo_groups"]), "repo"])]
-    if p["exclude_release_weeks"]:
-        panel = panel[~panel["period"].isin(release_periods(releases, "week"))]
-    return panel.reset_index(drop=True)
+    drop = dropped_periods(releases, {**p, "period": "week"})
+    return panel[~panel["period"].isin(drop)].reset_index(drop=True)
 
 
 def source_panel(project_root: Path, classified: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
@@ -182,28 +193,20 @@ def _stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, trea
     return data, design, cols
 
 
-@lru_cache(maxsize=32)
-def _holiday_weeks(country: str, years: tuple[int, ...]) -> frozenset[pd.Timestamp]:
-    return frozenset(calendar_weeks.holiday_weeks(country, years)["week"])
+_holiday_weeks = calendar_weeks.holiday_week_set
+"""Kept for `chapters/robustness/estimate.py` until it takes its holiday flags from
+`calendar_weeks.holiday_flags` (the one holiday indicator); remove it then."""
 
 
 def add_holidays(data: pd.DataFrame, design: D.Design) -> tuple[pd.DataFrame, list[str]]:
-    """`calendar_weeks.add_holiday_indicators` with the calendars cached across the chapter's many
-    stacks: holiday_<region> is 1 on that region's rows in its country's public-holiday weeks."""
-    periods = pd.to_datetime(data[design.period])
-    years = tuple(range(int(periods.min().year) - 1, int(periods.max().year) + 2))
-    out, cols = data.copy(), []
-    for region, country in calendar_weeks.REGION_COUNTRIES.items():
-        flag = (periods.isin(_holiday_weeks(country, years)) & (data[design.region] == region)).astype(float)
-        if flag.any():
-            out[f"holiday_{region}"] = flag
-            cols.append(f"holiday_{region}")
-    return out, cols
+    """holiday_<region> is 1 on that region's rows in its country's public-holiday weeks."""
+    return calendar_weeks.add_holiday_indicators(data, design)
 
 
 def fit_stack(data: pd.DataFrame, design: D.Design, terms: list[str], estimator: str) -> Fit:
-    """The stacked DiD with regressors `terms` (unit x period x shock, unit x region x shock effects)."""
-    return regions.fit_terms(data, design, terms, estimator)
+    """The stacked DiD with regressors `terms` (unit x period x shock, unit x region x shock effects):
+    the one stacked-DiD core."""
+    return stacked_core.fit(data, design, terms, estimator)
 
 
 def pre_mean(data: pd.DataFrame, design: D.Design, region: str) -> float:
@@ -217,20 +220,6 @@ def relative(coef: float, baseline: float, estimator: str) -> float:
     if estimator == "ols_level":
         return coef / baseline if baseline and np.isfinite(baseline) else float("nan")
     return float(np.expm1(coef))
-
-
-def stacked(panel: pd.DataFrame, shocks: list[pd.Timestamp], s: Settings, min_pre: int) -> pd.DataFrame:
-    """Full +-window stacked windows of each shock's eligible repositories, treated and control rows
-    only, no holiday terms (the plain design other chapters reuse)."""
-    parts = [D.stack(panel[panel["repo"].isin(W.eligible_units(panel, sh, s.design, min_pre))], [sh],
-                     s.window, s.design) for sh in shocks]
-    return pd.concat(parts, ignore_index=True)
-
-
-def pooled(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str) -> Fit:
-    """The plain pooled DiD on full windows (`stacked`), as other chapters reuse it."""
-    data = stacked(panel, [pd.Timestamp(x) for x in shocks], s, p["min_pre_periods"])
-    return D.did(data, s.design, estimator)
 
 
 def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.DataFrame:
@@ -583,16 +572,18 @@ def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
 
 
 def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
-                  ) -> tuple[sign_flip.SwapResult, Any, str]:
-    """Region swaps within repository on the headline design, and placebo shock dates (symmetric
-    windows, no holiday terms: `econometrics.randomization`); the estimator used for both."""
+                  ) -> tuple[sign_flip.SignFlipResult, Any, str]:
+    """The sign-flip test on the headline design, and placebo shock dates (symmetric windows, no
+    holiday terms, clear of every real shock's window: `econometrics.randomization`); the estimator
+    used for both."""
     est = estimator if estimator in sign_flip.ESTIMATORS else "ols_log"
     data, design, hol = stack_regions(panel, s, windows_for(s, shocks), s.design.treated, s.design.control,
                                       p["min_pre_periods"])
-    swaps = sign_flip.region_swaps(data, design, ["treat_post", *hol], "treat_post", est, p["ri_draws"],
-                                   p["ri_seed"])
+    swaps = sign_flip.sign_flip_test(data, design, ["treat_post", *hol], "treat_post", est, p["ri_draws"],
+                                     p["ri_seed"])
     dates = randomization_dates.placebo_dates(panel, [pd.Timestamp(x) for x in shocks], s.window, s.design,
-                                              p["min_pre_periods"], est, draws=200, seed=p["ri_seed"])
+                                              p["min_pre_periods"], est, draws=200, seed=p["ri_seed"],
+                                              real=s.shocks)
     return swaps, dates, est
 
 
@@ -609,7 +600,7 @@ def placebo_dates_text(dates: Any) -> str:
             "them qualifies, so this design has no usable placebo dates and gives no p-value")
 
 
-def ri_table(swaps: sign_flip.SwapResult, dates: Any) -> pd.DataFrame:
+def ri_table(swaps: sign_flip.SignFlipResult, dates: Any) -> pd.DataFrame:
     """The two randomization distributions side by side."""
     fail = dates.failures
     return pd.DataFrame([
