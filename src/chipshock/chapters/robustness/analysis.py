@@ -203,6 +203,7 @@ class Placebos(SectionResult):
     placebo_qualified: int
     placebo_sets_qualified: int
     placebo_sets_overlapping_real: int
+    placebo_min_qualified: int
     placebo_table: Any
     placebo_chart: Any
     placebo_chart_takeaway: str
@@ -214,7 +215,7 @@ def placebos(run: DefaultRun, p: Any) -> Placebos:
     t = got.table
     qualified = int(t["qualified"].sum())
     return Placebos(W.placebo_words(t, p["n_placebo"]), W.placebo_verdict(t), int(t["drawn"].sum()), qualified,
-                    qualified, got.overlapping_real, X.placebo_table(t), X.placebo_chart(got.results),
+                    qualified, got.overlapping_real, W.min_qualified(), X.placebo_table(t), X.placebo_chart(got.results),
                     W.placebo_takeaway(t), got.results)
 
 

@@ -3,7 +3,8 @@ chapter's default estimate."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import gc
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -37,24 +38,10 @@ def _placebo_periods(res: R.RandomizationResult, at: np.ndarray) -> np.ndarray:
     return at[None, :] + res.draws["shift"].to_numpy()[:, None]
 
 
-def against_every_shock(res: R.RandomizationResult, at: np.ndarray, real: np.ndarray, window: int
-                        ) -> R.RandomizationResult:
-    """`res` with every draw whose windows meet ANY real shock's window (not only its own set's)
-    counted as overlapping, and its p-value recomputed over the draws that still qualify."""
-    draws = res.draws.copy()
-    meets = _windows_meet(_placebo_periods(res, at), real, window)
-    draws["reason"] = np.where(meets, OVERLAP, draws["reason"])
-    draws["qualified"] = draws["reason"] == ""
-    ok = draws["qualified"].to_numpy()
-    failures = {k: int(v) for k, v in draws.loc[~ok, "reason"].value_counts().items()}
-    t_ok = draws.loc[ok, "t"].to_numpy(float)
-    return replace(res, t_draws=t_ok, coef_draws=draws.loc[ok, "coef"].to_numpy(float),
-                   p_value=R.p_value(res.t, t_ok), qualified=int(ok.sum()), failures=failures, draws=draws)
-
-
 def overlapping_real(results: dict[str, R.RandomizationResult], ats: dict[str, np.ndarray],
                      real: np.ndarray, window: int) -> int:
-    """Qualified placebo sets with a window meeting a real shock's window (0 by construction)."""
+    """Qualified placebo sets with a window meeting any real shock's window, counted afresh from the
+    draws (0 by construction: `placebo_dates` is given every real shock)."""
     return int(sum(_windows_meet(_placebo_periods(r, ats[k]), real, window)[r.draws["qualified"]].sum()
                    for k, r in results.items() if r.draws is not None and len(r.draws)))
 
@@ -82,8 +69,8 @@ def matched_placebos(panel: pd.DataFrame, q: dict[str, Any], pooled: list[str], 
     rows, results, ats = [], {}, {}
     for name, shocks in sets:
         at = np.sort(R.shock_index(shocks, s.design))
-        res = R.placebo_dates(panel, shocks, s.window, s.design, q["min_pre_periods"], est, draws, seed)
-        res = against_every_shock(res, at, real, s.window)
+        res = R.placebo_dates(panel, shocks, s.window, s.design, q["min_pre_periods"], est, draws, seed,
+                              real=s.shocks)
         candidates = len(R.candidate_shifts(dense, at, q["min_pre_periods"]))
         rows.append({"set": name, "candidates": candidates, "drawn": res.drawn, "qualified": res.qualified,
                      "overlap": res.failures.get(OVERLAP, 0),
@@ -96,9 +83,9 @@ def matched_placebos(panel: pd.DataFrame, q: dict[str, Any], pooled: list[str], 
     return Placebos(table, results, overlapping_real(results, ats, real, s.window))
 
 
-def _default_estimate(wide: E.Wide, q: dict[str, Any], shocks: list[pd.Timestamp] | None = None
-                      ) -> dict[str, Any]:
-    s = dv.settings(q)
+def _default_estimate(wide: E.Wide, q: dict[str, Any], shocks: list[pd.Timestamp] | None = None,
+                      s: dv.Settings | None = None) -> dict[str, Any]:
+    s = s if s is not None else dv.settings(q)
     windows = E.shock_windows(shocks if shocks is not None else s.shocks, s.window, q["shock_windows"],
                               s.design.freq)
     ident = E.identification(wide, windows, q["treated_region"], q["control_region"], q["outcome"],
@@ -106,7 +93,7 @@ def _default_estimate(wide: E.Wide, q: dict[str, Any], shocks: list[pd.Timestamp
     used = E.headline_windows(windows, ident)
     if used.empty:
         return {**E.NAN_RESULT, "shocks_used": ""}
-    design = E.Design(q["outcome"], q["estimator"], q["treated_region"], q["control_region"], s.holidays)
+    design = E.Spec(q["outcome"], q["estimator"], q["treated_region"], q["control_region"], s.holidays)
     res = E.estimate(wide, E.stack(wide, used, q["min_pre_periods"]), design)
     return {**res, "shocks_used": ", ".join(f"{x:%Y-%m-%d}" for x in used["shock"])}
 
@@ -125,21 +112,32 @@ def leave_out(wide: E.Wide, repos: pd.DataFrame, q: dict[str, Any]) -> pd.DataFr
     """The headline estimate leaving out each repository, each origin group and each shock in turn,
     with Holm-adjusted p-values within each kind of leave-out."""
     rows = []
-    present = set(wide.repos[np.unique(wide.unit)])
+    s = dv.settings(q)
+    present = set(wide.units[np.unique(wide.unit)])
     for repo in sorted(present):
         rows.append({"kind": "repository", "left_out": repo,
-                     **_default_estimate(E.subset(wide, present - {repo}), q)})
+                     **_default_estimate(E.subset(wide, present - {repo}), q, s=s)})
     for g in sorted(repos["group"].unique()):
         members = set(repos.loc[repos["group"] == g, "repo"])
+        alone = _default_estimate(E.subset(wide, members), q, s=s)
         rows.append({"kind": "origin group", "left_out": dv.GROUP_LABELS[g],
-                     **_default_estimate(E.subset(wide, present - members), q),
-                     **{f"alone_{k}": v for k, v in _default_estimate(E.subset(wide, members), q).items()}})
-    s = dv.settings(q)
+                     **_default_estimate(E.subset(wide, present - members), q, s=s),
+                     **{f"alone_{k}": v for k, v in alone.items()}})
     for shock in s.shocks:
         rows.append({"kind": "shock", "left_out": f"{shock:%Y-%m-%d}",
-                     **_default_estimate(wide, q, [x for x in s.shocks if x != shock])})
+                     **_default_estimate(wide, q, [x for x in s.shocks if x != shock], s=s)})
     out = pd.DataFrame(rows)
     out["p_holm"] = np.nan
     for idx in out.groupby("kind").groups.values():
-        out.loc[idx, "p_holm"] = multiple.holm(out.loc[idx, "p"].to_numpy(float))
+        out.loc[idx, "p_holm"] = _holm(out.loc[idx, "p"].to_numpy(float))
     return out
+
+
+def _holm(p: np.ndarray) -> np.ndarray:
+    """`multiple.holm` with the objects alive now frozen: statsmodels' Holm runs `gc.collect()`, which
+    in a notebook holding the curve costs about half a second per call."""
+    gc.freeze()
+    try:
+        return multiple.holm(p)
+    finally:
+        gc.unfreeze()

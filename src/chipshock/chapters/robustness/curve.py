@@ -20,6 +20,7 @@ from chipshock.chapters.developers.parameters import PARAMS as DEVELOPERS_PARAMS
 from chipshock.chapters.robustness import estimate as E
 from chipshock.chapters.robustness import panel as P
 from chipshock.chapters.robustness.parameters import CLOCK_PROXY, SHOCK_SETS
+from chipshock.econometrics import stacked as core
 from chipshock.errors import UserError
 from chipshock.wording import ALPHA
 
@@ -129,25 +130,28 @@ def _spec_rows(wide: E.Wide, specs: pd.DataFrame, min_pre_weeks: int, joint: Joi
         st = E.stack(wide, used, min_pre) if len(used) else None
         n_shocks = len(used)
         for spec in group.astype(object).to_dict("records"):
-            design = E.Design(outcome, spec["estimator"], "CN", control, spec["holidays"] == "on")
-            prep = E.prepare(wide, st, design) if st is not None else None
-            res = E.estimate_prepared(prep, design) if prep is not None else dict(E.NAN_RESULT)
+            design = E.Spec(outcome, spec["estimator"], "CN", control, spec["holidays"] == "on")
+            prep = core.prepare(wide, st, design) if st is not None else None
+            res = E.estimate_prepared(prep) if prep is not None else dict(E.NAN_RESULT)
             rows.append({**spec, **res, "shocks": n_shocks})
             ols = spec["estimator"] != "ppml"
             if joint is not None and prep is not None and ols and np.isfinite(res["t"]):
-                draws[spec["spec_id"]] = _swap_draws(wide, prep, design, joint, res)
+                units = wide.units[E.cluster_units(st, n_shocks)]
+                draws[spec["spec_id"]] = _swap_draws(prep, units, joint, res)
     return rows, draws
 
 
-def _swap_draws(wide: E.Wide, prep: E.Prepared, design: E.Design, joint: JointSetup, res: dict[str, Any]
+def _swap_draws(prep: core.Differenced, units: np.ndarray, joint: JointSetup, res: dict[str, Any]
                 ) -> np.ndarray:
-    """Per draw: significant positive (+1), negative (-1) or neither, and the relative estimate."""
-    codes, m, q, n_rows = E.unit_terms(prep)
-    idx = np.searchsorted(joint.repos, wide.repos[codes])
-    coef, t = E.swap_draws(np.arange(len(codes)), m, q, n_rows, joint.signs[idx])
-    crit = critical_t(len(codes) - 1)
+    """Per draw: significant positive (+1), negative (-1) or neither, and the relative estimate;
+    `units` names the fit's clusters in order, so each takes its repository's swap."""
+    sums = core.unit_sums(prep)
+    if len(units) != sums.m.shape[0]:
+        raise RuntimeError("the region swaps could not match the fit's clusters to repositories")
+    coef, t = core.flip(sums, joint.signs[np.searchsorted(joint.repos, units)])
+    crit = critical_t(len(units) - 1)
     sig = np.where(t >= crit, 1, np.where(t <= -crit, -1, 0)).astype(np.int8)
-    pct = coef / res["baseline"] if design.estimator == "ols_level" else np.expm1(coef)
+    pct = coef / res["baseline"] if prep.estimator == "ols_level" else np.expm1(coef)
     return np.vstack([sig, pct]).astype(np.float32)
 
 

@@ -17,11 +17,11 @@ import pandas as pd
 from chipshock.chapters.developers import analysis as dv
 from chipshock.chapters.developers.parameters import PARAMS as DEVELOPERS_PARAMS
 from chipshock.chapters.robustness import estimate as E
-from chipshock.econometrics import did as D
+from chipshock.econometrics.design import EPOCH_MONDAY, period_index
+from chipshock.measures import calendar_weeks, panels
 from chipshock.measures.vocabulary import OUTCOMES
 
 FREQ = {"week": "W", "month": "M"}
-EPOCH_MONDAY = 4  # 1970-01-05, day 4 of the epoch, starts week 0 of `did.period_index`
 
 
 @dataclass(frozen=True)
@@ -45,9 +45,8 @@ class CodedCommits:
 
 
 def _period_indices(times: pd.Series) -> dict[str, np.ndarray]:
-    days = times.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy().astype("datetime64[D]")
-    months = days.astype("datetime64[M]").astype(np.int64) + 1970 * 12
-    return {"week": (days.astype(np.int64) - EPOCH_MONDAY) // 7, "month": months}
+    """Each commit's week and month index (`panels.period_start`, the panels' one rule)."""
+    return {period: period_index(panels.period_start(times, period), freq) for period, freq in FREQ.items()}
 
 
 def code_commits(selected: pd.DataFrame) -> CodedCommits:
@@ -93,7 +92,7 @@ def wide(coded: CodedCommits, proxy: str, period: str, releases: pd.DataFrame) -
     keep = np.ones(len(unit), dtype=bool)
     if q["exclude_release_weeks"]:
         released = dv.release_periods(releases, period)
-        keep = ~np.isin(per, D.period_index(pd.Series(sorted(released)), FREQ[period])) if released else keep
+        keep = ~np.isin(per, period_index(pd.Series(sorted(released)), FREQ[period])) if released else keep
     values = {(str(r), o): counts[o].reshape(-1, nr)[keep, k].astype(float)
               for k, r in enumerate(regions) for o in OUTCOMES}
     unit, per = unit[keep], per[keep]
@@ -101,15 +100,10 @@ def wide(coded: CodedCommits, proxy: str, period: str, releases: pd.DataFrame) -
     last = np.full(n_units, np.iinfo(np.int64).min)
     np.minimum.at(first, unit, per)
     np.maximum.at(last, unit, per)
-    starts = _period_starts(per, FREQ[period])
-    return E.Wide(coded.repos, unit, per, values, first, last, E.holiday_flags(starts, FREQ[period]),
+    return E.Wide(coded.repos, unit, per, values, first, last, calendar_weeks.holiday_flags(_week_starts(per)) if period == "week" else {},
                   FREQ[period])
 
 
-def _period_starts(index: np.ndarray, freq: str) -> pd.Series:
-    if freq == "W":
-        days = (index * 7 + EPOCH_MONDAY).astype("datetime64[D]")
-    else:
-        days = (index - 1970 * 12).astype("datetime64[M]").astype("datetime64[D]")
-    return pd.Series(days.astype("datetime64[us]"))
-
+def _week_starts(index: np.ndarray) -> pd.Series:
+    """The Monday of each week index (`design.period_start`, vectorised)."""
+    return pd.Series(EPOCH_MONDAY + pd.to_timedelta(index * 7, unit="D"))
