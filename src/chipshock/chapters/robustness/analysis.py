@@ -101,13 +101,16 @@ def curves(data: Inputs, p: Any) -> Curves:
     stats = {"headline": C.summary(head), "clock": C.summary(clock)}
     joints = {"headline": C.joint_test(curve, head), "clock": C.joint_test(curve, clock)}
     varied = _varied(head)
-    chart = Exhibit(X.curve_chart(head, varied, C.default_spec(p["min_pre_weeks"])), X.explorer_data(head, varied))
+    chart = Exhibit(X.curve_chart(head, varied, C.default_spec(p["min_pre_weeks"])),
+                    X.explorer_data(head, varied))
     return Curves(
         seconds, C.clock_share_of_negatives(curve.table),
         W.compare_word(stats["clock"]["share_neg_sig"], stats["headline"]["share_neg_sig"]), len(head),
-        len(varied), "includes" if p["clock_in_headline"] else "leaves out", W.proxy_words(p["clock_in_headline"]),
+        len(varied), "includes" if p["clock_in_headline"] else "leaves out",
+        W.proxy_words(p["clock_in_headline"]),
         chart, W.curve_takeaway(stats["headline"], joints["headline"].p_values(), "in the headline curve"),
-        curve_stats(stats["headline"]), curve_stats(stats["clock"]), curve, head, clock, varied, stats, joints)
+        curve_stats(stats["headline"]), curve_stats(stats["clock"]), curve, head, clock, varied, stats,
+        joints)
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,8 @@ def joint(c: Curves, p: Any) -> Joint:
         pv["headline"]["p_share_pos"], pv["headline"]["p_share_neg"], pv["headline"]["p_median"],
         pv["clock"]["p_share_pos"], pv["clock"]["p_share_neg"], n_ols["headline"], int(p["joint_draws"]),
         X.curves_table(X.curves_frame(c.stats, pv, n_ols)), X.families_table(C.families(c.curve, c.head)),
-        X.drivers_table(C.drivers(c.head)), W.drivers_words(c.head, C.decisive_shocks(c.head), family), overall)
+        X.drivers_table(C.drivers(c.head)), W.drivers_words(c.head, C.decisive_shocks(c.head), family),
+        overall)
 
 
 # ------------------------------------------------------------------- the default run's checks
@@ -214,8 +218,9 @@ def placebos(run: DefaultRun, p: Any) -> Placebos:
     got = K.matched_placebos(run.panel, run.q, run.full["shocks_used"].split(", "), p["n_placebo"], p["seed"])
     t = got.table
     qualified = int(t["qualified"].sum())
-    return Placebos(W.placebo_words(t, p["n_placebo"]), W.placebo_verdict(t), int(t["drawn"].sum()), qualified,
-                    qualified, got.overlapping_real, W.min_qualified(), X.placebo_table(t), X.placebo_chart(got.results),
+    return Placebos(W.placebo_words(t, p["n_placebo"]), W.placebo_verdict(t), int(t["drawn"].sum()),
+                    qualified, qualified, got.overlapping_real, W.min_qualified(), X.placebo_table(t),
+                    X.placebo_chart(got.results),
                     W.placebo_takeaway(t), got.results)
 
 

@@ -100,7 +100,8 @@ def wide(coded: CodedCommits, proxy: str, period: str, releases: pd.DataFrame) -
     last = np.full(n_units, np.iinfo(np.int64).min)
     np.minimum.at(first, unit, per)
     np.maximum.at(last, unit, per)
-    return E.Wide(coded.repos, unit, per, values, first, last, calendar_weeks.holiday_flags(_week_starts(per)) if period == "week" else {},
+    flags = calendar_weeks.holiday_flags(_week_starts(per)) if period == "week" else {}
+    return E.Wide(coded.repos, unit, per, values, first, last, flags,
                   FREQ[period])
 
 

@@ -126,7 +126,8 @@ def loo_takeaway(by_repo: pd.DataFrame, full: dict[str, Any], alpha: float = ALP
     sig = counts["loo_significant_words"]
     return (f"Leaving out any one repository, the default estimate stays between "
             f"{percent(by_repo['pct'].min(), signed=True)} and {percent(by_repo['pct'].max(), signed=True)} "
-            f"(full sample {percent(full['pct'], signed=True)}); its sign flips for {counts['loo_flip_words']}, "
+            f"(full sample {percent(full['pct'], signed=True)}); its sign flips for "
+            f"{counts['loo_flip_words']}, "
             f"and {sig} significant {wording.level_words(alpha)}.")
 
 
@@ -161,7 +162,8 @@ def verdict(full: dict[str, Any], overall: dict[str, Any], comparisons: pd.DataF
            f"{percent(full['pct_low'], signed=True)} to {percent(full['pct_high'], signed=True)}, "
            f"{p_value(full['p'])})")
     first = (f"The developers chapter's default estimate, a change of {est} in China-linked commits relative "
-             f"to {word} ones, is " + (f"a statistically significant {own.removeprefix('a ')}" if own != "no change"
+             f"to {word} ones, is "
+             + (f"a statistically significant {own.removeprefix('a ')}" if own != "no change"
                                       else "not statistically significant"))
     if own == "no change" and np.isfinite(full.get("mde_pct", np.nan)):
         first += (f" (with 80% power the design detects only changes of {percent(full['mde_pct'], 0)} "
@@ -187,7 +189,8 @@ def verdict(full: dict[str, Any], overall: dict[str, Any], comparisons: pd.DataF
 
 def control_words(by_control: pd.DataFrame) -> str:
     """The shares significant either way against each comparison region, in words."""
-    parts = [f"against {dv.REGION_WORDS[str(v)]} commits, {percent(r[SHARE_COLUMNS[0]])} of the specifications "
+    parts = [f"against {dv.REGION_WORDS[str(v)]} commits, {percent(r[SHARE_COLUMNS[0]])} of the "
+             "specifications "
              f"are positive and significant and {percent(r[SHARE_COLUMNS[1]])} negative and significant "
              f"(joint {p_value(r['p_pos'])} and {p_value(r['p_neg'])})" for v, r in by_control.iterrows()]
     return "; ".join(parts)[:1].upper() + "; ".join(parts)[1:] + "."
