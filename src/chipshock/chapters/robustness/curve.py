@@ -129,6 +129,7 @@ def _spec_rows(wide: E.Wide, specs: pd.DataFrame, min_pre_weeks: int, joint: Joi
         used = E.headline_windows(windows, ident)
         st = E.stack(wide, used, min_pre) if len(used) else None
         n_shocks = len(used)
+        units = wide.units[E.cluster_units(st, n_shocks)] if st is not None else None
         for spec in group.astype(object).to_dict("records"):
             design = E.Spec(outcome, spec["estimator"], "CN", control, spec["holidays"] == "on")
             prep = core.prepare(wide, st, design) if st is not None else None
@@ -136,7 +137,6 @@ def _spec_rows(wide: E.Wide, specs: pd.DataFrame, min_pre_weeks: int, joint: Joi
             rows.append({**spec, **res, "shocks": n_shocks})
             ols = spec["estimator"] != "ppml"
             if joint is not None and prep is not None and ols and np.isfinite(res["t"]):
-                units = wide.units[E.cluster_units(st, n_shocks)]
                 draws[spec["spec_id"]] = _swap_draws(prep, units, joint, res)
     return rows, draws
 
