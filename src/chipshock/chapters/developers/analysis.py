@@ -22,6 +22,7 @@ from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
 from chipshock.tables import Col, Table, format_table
+from chipshock.wording import ALPHA, is_significant
 
 BOOTSTRAP_BELOW = 30       # clusters: below this, report a wild cluster bootstrap p-value
 MIN_COMMITS_PER_SIDE = 50  # China-linked and U.S. commits in a shock's window to estimate it
@@ -148,7 +149,7 @@ def source_note(p: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------ stacked design
 
-LEVEL = 0.05
+LEVEL = ALPHA  # the book's one level (wording.ALPHA); the robustness chapter reads it here
 MDE_POWER = 0.80
 
 
@@ -347,54 +348,6 @@ def triple_difference(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shock
     return regions.linear_contrast(fit, {"post_CN": 1.0, "post_EU": -1.0}, "(CN-US)-(EU-US)")
 
 
-def significant(p: float, level: float = LEVEL) -> bool:
-    return bool(np.isfinite(p) and p < level)
-
-
-def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple: tuple[float, float],
-                 level: float = LEVEL) -> dict[str, str]:
-    """Which side moved, from (coef, p) of CN-US, EU-US and the triple difference (CN-US)-(EU-US).
-
-    china: the triple difference is significant with the sign of CN-US (China-linked commits moved
-    against Europe's too); us: EU-US is significant with the sign of CN-US and the triple is not
-    (Europe moved like China against the U.S.); shared: nothing significant, but Europe's point
-    estimate carries at least half of CN-US's gap, with its sign; none: CN-US and the triple are not
-    significant and Europe does not share the gap; unclear: the rest (CN-US significant, neither the
-    placebo nor the triple difference).
-    """
-    (b_cn, p_cn), (b_eu, p_eu), (b_tr, p_tr) = cn_us, eu_us, triple
-    same = bool(np.sign(b_eu) == np.sign(b_cn) and b_cn != 0)
-    if significant(p_tr, level) and np.sign(b_tr) == np.sign(b_cn):
-        code = "china"
-    elif significant(p_eu, level) and same and not significant(p_tr, level):
-        code = "us"
-    elif same and abs(b_eu) >= 0.5 * abs(b_cn) and not significant(p_tr, level):
-        code = "shared"
-    elif not significant(p_cn, level) and not significant(p_tr, level):
-        code = "none"
-    else:
-        code = "unclear"
-    rel = "gained on" if b_cn > 0 else "lost ground to"
-    text = {
-        "china": f"China-linked commits {rel} European ones as well as U.S. ones: the movement is on the "
-                 "China-linked side",
-        "us": f"Europe-offset commits {rel} U.S. ones as China-linked commits did, and China-linked against "
-              "European commits shows no significant difference: the gap is a movement on the U.S. side, "
-              "not a China-specific one",
-        "shared": ("the China-linked-minus-U.S. gap is " + ("significant" if significant(p_cn, level) else
-                                                           "not significant") +
-                   ", and most of it is shared by Europe-offset commits (neither the placebo nor the triple "
-                   "difference is significant): what moved is more likely the U.S. side than the "
-                   "China-linked one"),
-        "none": "Europe-offset commits do not share the China-linked-minus-U.S. gap, but neither that gap "
-                "nor the triple difference is significant: the data show no China-specific movement",
-        "unclear": "the China-linked-minus-U.S. gap is significant but the placebo region does not settle "
-                   "which side moved: Europe-offset commits share less than half of it and the triple "
-                   "difference is not significant",
-    }[code]
-    return {"side_code": code, "side_text": text}
-
-
 def placebo_sentence(pairs: pd.DataFrame | None, triple: regions.Contrast | None) -> str:
     """The placebo comparisons in one sentence, or why there are none."""
     if pairs is None or triple is None:
@@ -443,29 +396,6 @@ def own_changes(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: lis
     return pd.DataFrame(rows).T
 
 
-def change_words(a: float, b: float) -> str:
-    """How change `a` compares with change `b` (both relative): 'rose more than', 'fell less than', ..."""
-    if a > 0 and b > 0:
-        return "rose more than" if a > b else "rose less than" if a < b else "rose as much as"
-    if a < 0 and b < 0:
-        return "fell less than" if a > b else "fell more than" if a < b else "fell as much as"
-    if a > 0 >= b:
-        return "rose, while" if b < 0 else "rose, while unchanged were"
-    if a < 0 <= b:
-        return "fell, while" if b > 0 else "fell, while unchanged were"
-    return "did not change, unlike" if b != 0 else "did not change, like"
-
-
-def change_sentence(a_label: str, a: float, b_label: str, b: float) -> str:
-    """'China-linked commits fell less than U.S. ones' and the like, right for every sign."""
-    words = change_words(a, b)
-    if words.endswith("while"):
-        return f"{a_label} {words.removesuffix(', while')}, while {b_label} {'rose' if b > 0 else 'fell'}"
-    if words.endswith("were"):
-        return f"{a_label} {words.removesuffix(', while unchanged were')}, while {b_label} did not change"
-    return f"{a_label} {words} {b_label}"
-
-
 def paper_agreement(cn: float, us: float, paper_cn: float, paper_us: float) -> str:
     """Whether our relative own changes agree with the paper's (signs, and which group is higher)."""
     same_signs = np.sign(cn) == np.sign(paper_cn) and np.sign(us) == np.sign(paper_us)
@@ -481,24 +411,13 @@ def paper_agreement(cn: float, us: float, paper_cn: float, paper_us: float) -> s
 
 def null_reading(row: pd.Series | dict[str, Any], level: float = LEVEL) -> str:
     """What the headline estimate allows: a significant change, or the increases a null rules out."""
-    if significant(p_used(row), level):
+    if is_significant(p_used(row), level):
         return (f"the estimate is statistically significant at the {level:.0%} level")
     if row["ci_high"] <= 0:
         return "its 95% interval lies at or below zero: it rules out any increase"
     return (f"it is not statistically significant; its 95% interval rules out increases larger than "
             f"{row['ci_high_pct']:.0%} of the pre-shock mean, and the design detects with "
             f"{MDE_POWER:.0%} power only effects of {row['mde_pct']:.0%} or more")
-
-
-def significance_words(table_row: pd.Series | dict[str, Any], level: float = LEVEL) -> dict[str, str]:
-    """Words for the direction and significance of an estimate."""
-    coef = float(table_row["coef"])
-    return {
-        "direction": "rose" if coef > 0 else "fell" if coef < 0 else "did not change",
-        "relative": "more" if coef > 0 else "less",
-        "significance": ("statistically significant" if significant(p_used(table_row), level)
-                         else "not statistically significant"),
-    }
 
 
 # ------------------------------------------------------------------- event studies, honest bounds
@@ -562,7 +481,7 @@ def honest_wide(bounds: dict[str, pd.DataFrame], mbars: tuple[float, ...] = (0.0
 def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
     """The shocks whose pre-trend test rejects, in words."""
     shocks = summary.drop(index="pooled", errors="ignore")
-    rejected = [k for k, v in shocks["pretrend_p"].items() if significant(v, level)]
+    rejected = [k for k, v in shocks["pretrend_p"].items() if is_significant(v, level)]
     if not rejected:
         return f"for none of the {len(shocks)} shocks"
     return (f"for {len(rejected)} of the {len(shocks)} shocks ({', '.join(rejected)})")
@@ -749,11 +668,6 @@ def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: 
         cols[f"{label}: p"] = [*pairs["p"].tolist(), triple.p]
     index = pd.Index([*[f"{a}-{b}" for a, b in regions.PAIRS], "(CN-US)-(EU-US)"], name="comparison")
     return pd.DataFrame(cols, index=index)
-
-
-def trend_word(first: float, last: float) -> str:
-    """'grows', 'falls' or 'does not change' from a first to a last value."""
-    return "grows" if last > first else "falls" if last < first else "does not change"
 
 
 def honest_words(breakdown: float) -> str:

@@ -23,7 +23,14 @@ from chipshock.econometrics.sign_flip import ASSUMPTIONS
 from chipshock.measures import calendar_weeks, vocabulary
 from chipshock.numbers import integer, number, p_value, percent
 from chipshock.tables import format_table
-from chipshock.wording import ALPHA, count_of, direction, is_significant, significance
+from chipshock.wording import (
+    ALPHA,
+    count_of,
+    direction,
+    is_significant,
+    relative_change_sentence,
+    significance,
+)
 
 
 @dataclass(frozen=True)
@@ -442,7 +449,7 @@ def own_section(d: Inputs, did: R.DidResult, placebo: R.PlaceboResult) -> R.OwnR
             if "EU" in ba.index
             else " (this run has no Europe-offset group)"
         ),
-        ba_compare_text=dv.change_sentence(
+        ba_compare_text=relative_change_sentence(
             f"{dv.REGION_WORDS[t]} {outcome}",
             float(ba.loc[t, "pct"]),
             f"{dv.REGION_WORDS[c]} ones",
