@@ -102,9 +102,12 @@ def dropped_periods(releases: pd.DataFrame, p: Any) -> set[pd.Timestamp]:
 
 
 def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: Any) -> pd.DataFrame:
+    """The repository x period x region panel (plain object strings: the many stacks select rows
+    from it, and Arrow-backed strings make every selection slow)."""
     panel = panels.build_panel(classified, p["period"], PANEL_REGIONS)
+    panel = panel.astype({"repo": object, "region": object})
     drop = dropped_periods(releases, p)
-    return panel[~panel["period"].isin(drop)] if drop else panel
+    return panel[~panel["period"].isin(drop)].reset_index(drop=True) if drop else panel
 
 
 def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFrame,

@@ -638,6 +638,7 @@ def clock_section(d: Inputs) -> R.ClockResult:
     """The clock rule against the time-zone offsets: recalls, precision, base rate and lift."""
     p = d.p
     tz = d.classified if p["geo_proxy"] == "tz" else dv.classify(d.selected, {**p, "geo_proxy": "tz"})
+    tz = tz[["author_time_utc", "region"]]  # the commits' other columns only slow every selection
     hours = tz["author_time_utc"].dt.hour.to_numpy()
     truth = np.asarray(tz["region"])
     guess = dv.geography.by_hour(tz["author_time_utc"], p["hour_cutoff_utc"])
