@@ -491,3 +491,30 @@ def test_clock_base_rates_and_lift() -> None:
     assert r["clock_precision_two_region"] == pytest.approx(1 / 2)
     text = rf.clock_benchmarks_sentence(0.8, 17, 0.2)
     assert "70.8%" in text and "more than an even spread" in text and "4.0 times" in text
+
+
+def test_every_section_on_the_real_data_declares_what_it_glues() -> None:
+    """The sections on the processed data at the defaults (no notebook): keys as declared, and the
+    issue-27 invariants (placebo sets clear of every real window, bounds ordered, a side code)."""
+    from chipshock.chapters.developers import results as res
+    from chipshock.chapters.developers import sections as S
+    from chipshock.paths import find_project
+
+    d = S.inputs(find_project(), dvp.PARAMS.defaults())
+    ident = S.identification_section(d)
+    did = S.did_section(d, ident)
+    placebo = S.placebo_section(d, did)
+    events = S.event_section(d, ident, did, placebo)
+    clock = S.clock_section(d)
+    flips = S.sign_flip_section(d, did)
+    estimand = S.estimand_section(d, did)
+    verdict = S.verdict_section(d, ident, did, placebo, events, clock)
+    for result in (ident, did, placebo, events, clock, flips, estimand, verdict):
+        assert sorted(result.values()) == sorted(type(result).glue_keys())
+    assert flips.placebo_sets_overlapping_real == 0
+    assert 0 < flips.ri_pooled_mc_se < 0.03
+    assert estimand.unknown_bounds_low <= estimand.unknown_bounds_high
+    assert placebo.side_code in rf.SIDE_TEXTS
+    assert 0 <= did.tost_pooled_p <= 1 and 0 <= did.twoway_pooled_p <= 1
+    assert verdict.values()["claim3_alternatives"] == 6
+    assert isinstance(res.VerdictResult.glue_keys(), list)

@@ -22,7 +22,7 @@ from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
 from chipshock.tables import Col, Table, format_table
-from chipshock.wording import ALPHA, is_significant
+from chipshock.wording import ALPHA, count_of, is_significant
 
 BOOTSTRAP_BELOW = 30       # clusters: below this, report a wild cluster bootstrap p-value
 MIN_COMMITS_PER_SIDE = 50  # China-linked and U.S. commits in a shock's window to estimate it
@@ -372,8 +372,8 @@ def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:
     eu_gain = int((across.filter(like=": change").loc["EU-US"] > 0).sum())
     triple_sig = int((across.filter(like=": p").loc["(CN-US)-(EU-US)"] < level).sum())
     n = across.filter(like=": p").shape[1]
-    return (f"Europe-offset commits gain on U.S. ones under {eu_gain} of the {n} estimators, and the "
-            f"triple difference is significant under {triple_sig} of them")
+    return (f"Europe-offset commits gain on U.S. ones under {count_of(eu_gain, n, 'estimator')}, and the "
+            f"triple difference is significant under {count_of(triple_sig, n, 'estimator')}")
 
 
 # ---------------------------------------------------------------------- each region's own change
@@ -490,10 +490,10 @@ def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
     return (f"for {len(rejected)} of the {len(shocks)} shocks ({', '.join(rejected)})")
 
 
-# ------------------------------------------------------------------------- randomization inference
+# ------------------------------------------------------------------- the sign-flip test, placebo dates
 
 
-def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
+def sign_flips_and_dates(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
                   ) -> tuple[sign_flip.SignFlipResult, Any, str]:
     """The sign-flip test on the headline design, and placebo shock dates (symmetric windows, no
     holiday terms, clear of every real shock's window: `econometrics.randomization`); the estimator
@@ -523,10 +523,10 @@ def placebo_dates_text(dates: Any) -> str:
 
 
 def ri_table(swaps: sign_flip.SignFlipResult, dates: Any) -> pd.DataFrame:
-    """The two randomization distributions side by side."""
+    """The sign-flip test and the placebo-date distribution side by side."""
     fail = dates.failures
     return pd.DataFrame([
-        {"distribution": "region labels swapped within repository", "drawn": swaps.draws,
+        {"distribution": "sign-flip test (each repository's difference)", "drawn": swaps.draws,
          "qualified": swaps.draws, "p": swaps.p_value, "Why draws failed": ""},
         {"distribution": "placebo shock dates (real spacing)", "drawn": dates.drawn,
          "qualified": dates.qualified, "p": dates.p_value,

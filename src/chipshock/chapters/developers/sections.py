@@ -583,7 +583,7 @@ def honest_adds(breakdown: float) -> str:
 
 def sign_flip_section(d: Inputs, did: R.DidResult) -> R.SignFlipResult:
     """The sign-flip test and placebo shock dates clear of every real shock's window."""
-    swaps, dates, est = dv.randomization(d.panel, d.s, d.p, did.pool, d.p["estimator"])
+    swaps, dates, est = dv.sign_flips_and_dates(d.panel, d.s, d.p, did.pool, d.p["estimator"])
     table = dates.draws
     overlapping = 0
     if table is not None and dates.qualified:
