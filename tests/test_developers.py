@@ -383,7 +383,8 @@ def test_placebo_sentences_with_and_without_a_placebo_region() -> None:
     assert f"CN−US is {pairs.loc['CN-US', 'coef']:.3f}" in text and f"is {triple.coef:.3f}" in text
     assert "not available" in dv.placebo_sentence(None, None) and "nan" not in dv.placebo_sentence(None, None)
     across = dv.placebo_across(panel, s, p, [SHOCK], {"ols_level": (pairs, triple)})
-    assert dv.scales_sentence(across).startswith("Europe-offset commits gain on U.S. ones under 3 of the 3")
+    assert dv.scales_sentence(across).startswith(
+        "Europe-offset commits gain on U.S. ones under all 3 estimators")
     assert "nothing to compare" in dv.scales_sentence(None)
 
 

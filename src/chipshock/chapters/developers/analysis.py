@@ -493,8 +493,8 @@ def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
 # ------------------------------------------------------------------- the sign-flip test, placebo dates
 
 
-def sign_flips_and_dates(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
-                  ) -> tuple[sign_flip.SignFlipResult, Any, str]:
+def sign_flips_and_dates(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str],
+                         estimator: str) -> tuple[sign_flip.SignFlipResult, Any, str]:
     """The sign-flip test on the headline design, and placebo shock dates (symmetric windows, no
     holiday terms, clear of every real shock's window: `econometrics.randomization`); the estimator
     used for both."""
