@@ -14,6 +14,7 @@ from chipshock.econometrics import windows as W
 from chipshock.errors import ParamError
 from chipshock.measures import geography as geo
 from chipshock.measures import panels, vocabulary
+from chipshock.numbers import number
 from chipshock.wording import relative_change_sentence
 
 T = pd.Timestamp
@@ -380,7 +381,9 @@ def test_placebo_sentences_with_and_without_a_placebo_region() -> None:
     pairs = dv.placebo_pairs(panel, s, p, [SHOCK], "ols_level")
     triple = dv.triple_difference(panel, s, p, [SHOCK], "ols_level")
     text = dv.placebo_sentence(pairs, triple)
-    assert f"CN−US is {pairs.loc['CN-US', 'coef']:.3f}" in text and f"is {triple.coef:.3f}" in text
+    assert f"CN−US is {pairs.loc['CN-US', 'coef']:.3f}" in text and f"is {number(triple.coef)}" in text
+    assert "-" not in text.replace("CN-", "").replace("EU-", "").replace("pre-shock", "").replace(
+        "repository-clustered", "")  # true minus signs only
     assert "not available" in dv.placebo_sentence(None, None) and "nan" not in dv.placebo_sentence(None, None)
     across = dv.placebo_across(panel, s, p, [SHOCK], {"ols_level": (pairs, triple)})
     assert dv.scales_sentence(across).startswith(

@@ -21,6 +21,7 @@ from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
+from chipshock.numbers import interval, number, p_value, percent
 from chipshock.tables import Col, Table, format_table
 from chipshock.wording import ALPHA, count_of, is_significant
 
@@ -357,12 +358,16 @@ def placebo_sentence(pairs: pd.DataFrame | None, triple: regions.Contrast | None
         return ("In this run the placebo region is not available: the clock rule has no Europe, so the "
                 "comparisons below cannot be formed")
     cn, eu, ce = (pairs.loc[k] for k in ("CN-US", "EU-US", "CN-EU"))
-    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {cn['coef']:.3f} "
-            f"(p = {cn['p']:.3f}), EU−US is {eu['coef']:.3f} (p = {eu['p']:.3f}, {eu['pct']:.1%} of Europe's "
-            f"pre-shock mean) and CN−EU is {ce['coef']:.3f} (p = {ce['p']:.3f}). The triple difference, from "
-            f"one regression on the three regions with repository-clustered errors, is {triple.coef:.3f} "
-            f"(standard error {triple.se:.3f}, 95% interval {triple.ci_low:.3f} to {triple.ci_high:.3f}, "
-            f"p = {triple.p:.3f})")
+    def pv(x: float) -> str:
+        return p_value(x).replace("\u00a0", " ")
+
+    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {number(cn['coef'])} "
+            f"({pv(cn['p'])}), EU−US is {number(eu['coef'])} ({pv(eu['p'])}, {percent(eu['pct'])} of "
+            "Europe's "
+            f"pre-shock mean) and CN−EU is {number(ce['coef'])} ({pv(ce['p'])}). The triple difference, from "
+            f"one regression on the three regions with repository-clustered errors, is {number(triple.coef)} "
+            f"(standard error {number(triple.se)}, {interval(triple.ci_low, triple.ci_high)}, "
+            f"{pv(triple.p)})")
 
 
 def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:

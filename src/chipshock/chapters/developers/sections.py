@@ -263,10 +263,9 @@ def estimand_section(d: Inputs, did: R.DidResult) -> R.EstimandResult:
     bounds = rf.unknown_bounds(panel, s, p, did.pool, p["estimator"])
     heaviest = weights["weight"].idxmax()
     text = (
-        f"the pooled coefficient averages the pooled shocks' own estimates with weights from their "
-        f"repository cells; {heaviest} weighs most ({percent(weights['weight'].max())}). Because a later "
-        "shock's before-period can hold an earlier one's after-period, each shock's estimate is an "
-        "incremental effect over whatever came before it"
+        f"{heaviest} weighs most ({percent(weights['weight'].max())}); and because a later shock's "
+        "before-period can hold an earlier one's after-period, each shock's estimate is an incremental "
+        "effect over whatever came before it"
     )
     shown = weights.rename(
         columns={
