@@ -62,13 +62,19 @@ def eu_available(p: dict[str, Any]) -> bool:
     return p["source"] == "commits" and not p["geo_proxy"].startswith("hour")
 
 
-def selected_commits(commits: pd.DataFrame, repos: pd.DataFrame, p: dict[str, Any]
-                     ) -> tuple[pd.DataFrame, float]:
-    """Developer commits of the unit and repository groups, copies out if `copies` is drop; the
-    share of copies among them (whether or not they are dropped)."""
+def selections(commits: pd.DataFrame, repos: pd.DataFrame, p: Any) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Developer commits of the unit and repository groups with every copy, the same without copies,
+    and the share of copies among the first."""
     groups = repos.loc[repos["group"].isin(p["repo_groups"]), "repo"]
     chosen = panels.select_commits(commits[commits["repo"].isin(groups)], p["unit"])
     kept, share = commit_copies.clean_counts(chosen)
+    return chosen, kept, share
+
+
+def selected_commits(commits: pd.DataFrame, repos: pd.DataFrame, p: Any) -> tuple[pd.DataFrame, float]:
+    """Developer commits of the unit and repository groups, copies out if `copies` is drop; the
+    share of copies among them (whether or not they are dropped)."""
+    chosen, kept, share = selections(commits, repos, p)
     return (kept if p["copies"] == "drop" else chosen), share
 
 

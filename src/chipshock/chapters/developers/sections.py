@@ -44,6 +44,7 @@ class Inputs:
     repos: pd.DataFrame
     releases: pd.DataFrame
     selected: pd.DataFrame
+    every_copy: pd.DataFrame  # the selection with rebased and cherry-picked copies kept
     duplicate_share: float
     classified: pd.DataFrame
     panel: pd.DataFrame
@@ -53,10 +54,12 @@ def inputs(project: Any, p: Any) -> Inputs:
     """Load and prepare the run's data (commits, repositories, releases; the estimation panel)."""
     commits, repos = load(project, "commits"), load(project, "repositories")
     releases = curated.model_releases(project)
-    selected, share = dv.selected_commits(commits, repos, p)
+    chosen, kept, share = dv.selections(commits, repos, p)
+    selected = kept if p["copies"] == "drop" else chosen
     classified = dv.classify(selected, p)
     panel = dv.source_panel(project.root, classified, repos, releases, p)
-    return Inputs(p, dv.settings(p), project, commits, repos, releases, selected, share, classified, panel)
+    return Inputs(p, dv.settings(p), project, commits, repos, releases, selected, chosen, share, classified,
+                  panel)
 
 
 def _f(x: Any) -> float:
@@ -753,8 +756,10 @@ def copies_kept_row(d: Inputs, pool: list[str]) -> tuple[Any, Any]:
     q = {**d.p, "copies": "keep"}
     if d.p["source"] != "commits":
         return None, None
-    selected, _ = dv.selected_commits(d.commits, d.repos, q)
-    panel = dv.make_panel(dv.classify(selected, q), d.releases, q)
+    if d.p["copies"] == "keep":
+        panel = d.panel
+    else:
+        panel = dv.make_panel(dv.classify(d.every_copy, q), d.releases, q)
     data, design, hol = dv.stack_regions(
         panel, d.s, dv.windows_for(d.s, pool), d.s.design.treated, d.s.design.control, q["min_pre_periods"]
     )
