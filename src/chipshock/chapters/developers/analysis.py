@@ -62,7 +62,8 @@ def eu_available(p: dict[str, Any]) -> bool:
     return p["source"] == "commits" and not p["geo_proxy"].startswith("hour")
 
 
-def selections(commits: pd.DataFrame, repos: pd.DataFrame, p: Any) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+def selections(commits: pd.DataFrame, repos: pd.DataFrame, p: Any
+               ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Developer commits of the unit and repository groups with every copy, the same without copies,
     and the share of copies among the first."""
     groups = repos.loc[repos["group"].isin(p["repo_groups"]), "repo"]

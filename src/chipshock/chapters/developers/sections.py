@@ -756,10 +756,8 @@ def copies_kept_row(d: Inputs, pool: list[str]) -> tuple[Any, Any]:
     q = {**d.p, "copies": "keep"}
     if d.p["source"] != "commits":
         return None, None
-    if d.p["copies"] == "keep":
-        panel = d.panel
-    else:
-        panel = dv.make_panel(dv.classify(d.every_copy, q), d.releases, q)
+    every = d.every_copy
+    panel = d.panel if d.p["copies"] == "keep" else dv.make_panel(dv.classify(every, q), d.releases, q)
     data, design, hol = dv.stack_regions(
         panel, d.s, dv.windows_for(d.s, pool), d.s.design.treated, d.s.design.control, q["min_pre_periods"]
     )
