@@ -69,7 +69,7 @@ def test_fast_t_with_holes_in_the_panel() -> None:
 
 
 def test_ppml_is_refused() -> None:
-    with pytest.raises(ValueError, match="supports"):
+    with pytest.raises(ValueError, match="support"):
         RI.dense_difference(count_panel(n_units=2), DESIGN, "ppml")
 
 

@@ -46,7 +46,7 @@ class DensePanel:
 def dense_difference(panel: pd.DataFrame, design: D.Design, estimator: str = "ols_level") -> DensePanel:
     """d = f(treated) - f(control) per unit and period, f the estimator's outcome transform."""
     if estimator not in FAST_ESTIMATORS:
-        raise ValueError(f"randomization inference supports {FAST_ESTIMATORS}, not {estimator!r}")
+        raise ValueError(f"placebo dates support {FAST_ESTIMATORS}, not {estimator!r}")
     d = design
     sub = panel[panel[d.region].isin([d.treated, d.control])]
     y = sub[d.outcome].to_numpy(float)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from chipshock.measures.vocabulary import OUTCOMES, PERIODS, UNITS
@@ -50,10 +51,20 @@ def period_start(times: pd.Series, period: str) -> pd.Series:
 
 
 def _grid(spans: pd.DataFrame, period: str, regions: tuple[str, ...]) -> pd.DataFrame:
-    freq = "W-MON" if period == "week" else "MS"
-    parts = [pd.DataFrame({"repo": row.repo, "period": pd.date_range(row.first, row.last, freq=freq)})
-             for row in spans.itertuples()]
-    grid = pd.concat(parts, ignore_index=True)
+    """Every period from each repository's first to its last (both period starts), x every region."""
+    if period == "week":
+        n = ((spans["last"] - spans["first"]).dt.days // 7 + 1).to_numpy()
+    else:
+        first = (spans["first"].dt.year * 12 + spans["first"].dt.month - 1).to_numpy()
+        n = (spans["last"].dt.year * 12 + spans["last"].dt.month - 1).to_numpy() - first + 1
+    step = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    if period == "week":
+        dates = np.repeat(spans["first"].to_numpy(), n) + step * np.timedelta64(7, "D")
+    else:
+        idx = np.repeat(first, n) + step
+        dates = pd.to_datetime(pd.DataFrame({"year": idx // 12, "month": idx % 12 + 1, "day": 1})).to_numpy()
+    grid = pd.DataFrame({"repo": np.repeat(spans["repo"].to_numpy(), n), "period": dates})
+    grid["period"] = grid["period"].astype(spans["first"].dtype)
     return grid.merge(pd.DataFrame({"region": list(regions)}), how="cross")
 
 

@@ -21,7 +21,9 @@ from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
+from chipshock.numbers import interval, number, p_value, percent
 from chipshock.tables import Col, Table, format_table
+from chipshock.wording import ALPHA, count_of, is_significant
 
 BOOTSTRAP_BELOW = 30       # clusters: below this, report a wild cluster bootstrap p-value
 MIN_COMMITS_PER_SIDE = 50  # China-linked and U.S. commits in a shock's window to estimate it
@@ -60,13 +62,20 @@ def eu_available(p: dict[str, Any]) -> bool:
     return p["source"] == "commits" and not p["geo_proxy"].startswith("hour")
 
 
-def selected_commits(commits: pd.DataFrame, repos: pd.DataFrame, p: dict[str, Any]
-                     ) -> tuple[pd.DataFrame, float]:
-    """Developer commits of the unit and repository groups, copies out if `copies` is drop; the
-    share of copies among them (whether or not they are dropped)."""
+def selections(commits: pd.DataFrame, repos: pd.DataFrame, p: Any
+               ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Developer commits of the unit and repository groups with every copy, the same without copies,
+    and the share of copies among the first."""
     groups = repos.loc[repos["group"].isin(p["repo_groups"]), "repo"]
     chosen = panels.select_commits(commits[commits["repo"].isin(groups)], p["unit"])
     kept, share = commit_copies.clean_counts(chosen)
+    return chosen, kept, share
+
+
+def selected_commits(commits: pd.DataFrame, repos: pd.DataFrame, p: Any) -> tuple[pd.DataFrame, float]:
+    """Developer commits of the unit and repository groups, copies out if `copies` is drop; the
+    share of copies among them (whether or not they are dropped)."""
+    chosen, kept, share = selections(commits, repos, p)
     return (kept if p["copies"] == "drop" else chosen), share
 
 
@@ -101,9 +110,12 @@ def dropped_periods(releases: pd.DataFrame, p: Any) -> set[pd.Timestamp]:
 
 
 def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: Any) -> pd.DataFrame:
+    """The repository x period x region panel (plain object strings: the many stacks select rows
+    from it, and Arrow-backed strings make every selection slow)."""
     panel = panels.build_panel(classified, p["period"], PANEL_REGIONS)
+    panel = panel.astype({"repo": object, "region": object})
     drop = dropped_periods(releases, p)
-    return panel[~panel["period"].isin(drop)] if drop else panel
+    return panel[~panel["period"].isin(drop)].reset_index(drop=True) if drop else panel
 
 
 def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFrame,
@@ -148,7 +160,7 @@ def source_note(p: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------ stacked design
 
-LEVEL = 0.05
+LEVEL = ALPHA  # the book's one level (wording.ALPHA); the robustness chapter reads it here
 MDE_POWER = 0.80
 
 
@@ -347,66 +359,22 @@ def triple_difference(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shock
     return regions.linear_contrast(fit, {"post_CN": 1.0, "post_EU": -1.0}, "(CN-US)-(EU-US)")
 
 
-def significant(p: float, level: float = LEVEL) -> bool:
-    return bool(np.isfinite(p) and p < level)
-
-
-def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple: tuple[float, float],
-                 level: float = LEVEL) -> dict[str, str]:
-    """Which side moved, from (coef, p) of CN-US, EU-US and the triple difference (CN-US)-(EU-US).
-
-    china: the triple difference is significant with the sign of CN-US (China-linked commits moved
-    against Europe's too); us: EU-US is significant with the sign of CN-US and the triple is not
-    (Europe moved like China against the U.S.); shared: nothing significant, but Europe's point
-    estimate carries at least half of CN-US's gap, with its sign; none: CN-US and the triple are not
-    significant and Europe does not share the gap; unclear: the rest (CN-US significant, neither the
-    placebo nor the triple difference).
-    """
-    (b_cn, p_cn), (b_eu, p_eu), (b_tr, p_tr) = cn_us, eu_us, triple
-    same = bool(np.sign(b_eu) == np.sign(b_cn) and b_cn != 0)
-    if significant(p_tr, level) and np.sign(b_tr) == np.sign(b_cn):
-        code = "china"
-    elif significant(p_eu, level) and same and not significant(p_tr, level):
-        code = "us"
-    elif same and abs(b_eu) >= 0.5 * abs(b_cn) and not significant(p_tr, level):
-        code = "shared"
-    elif not significant(p_cn, level) and not significant(p_tr, level):
-        code = "none"
-    else:
-        code = "unclear"
-    rel = "gained on" if b_cn > 0 else "lost ground to"
-    text = {
-        "china": f"China-linked commits {rel} European ones as well as U.S. ones: the movement is on the "
-                 "China-linked side",
-        "us": f"Europe-offset commits {rel} U.S. ones as China-linked commits did, and China-linked against "
-              "European commits shows no significant difference: the gap is a movement on the U.S. side, "
-              "not a China-specific one",
-        "shared": ("the China-linked-minus-U.S. gap is " + ("significant" if significant(p_cn, level) else
-                                                           "not significant") +
-                   ", and most of it is shared by Europe-offset commits (neither the placebo nor the triple "
-                   "difference is significant): what moved is more likely the U.S. side than the "
-                   "China-linked one"),
-        "none": "Europe-offset commits do not share the China-linked-minus-U.S. gap, but neither that gap "
-                "nor the triple difference is significant: the data show no China-specific movement",
-        "unclear": "the China-linked-minus-U.S. gap is significant but the placebo region does not settle "
-                   "which side moved: Europe-offset commits share less than half of it and the triple "
-                   "difference is not significant",
-    }[code]
-    return {"side_code": code, "side_text": text}
-
-
 def placebo_sentence(pairs: pd.DataFrame | None, triple: regions.Contrast | None) -> str:
     """The placebo comparisons in one sentence, or why there are none."""
     if pairs is None or triple is None:
         return ("In this run the placebo region is not available: the clock rule has no Europe, so the "
                 "comparisons below cannot be formed")
     cn, eu, ce = (pairs.loc[k] for k in ("CN-US", "EU-US", "CN-EU"))
-    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {cn['coef']:.3f} "
-            f"(p = {cn['p']:.3f}), EU−US is {eu['coef']:.3f} (p = {eu['p']:.3f}, {eu['pct']:.1%} of Europe's "
-            f"pre-shock mean) and CN−EU is {ce['coef']:.3f} (p = {ce['p']:.3f}). The triple difference, from "
-            f"one regression on the three regions with repository-clustered errors, is {triple.coef:.3f} "
-            f"(standard error {triple.se:.3f}, 95% interval {triple.ci_low:.3f} to {triple.ci_high:.3f}, "
-            f"p = {triple.p:.3f})")
+    def pv(x: float) -> str:
+        return p_value(x).replace("\u00a0", " ")
+
+    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {number(cn['coef'])} "
+            f"({pv(cn['p'])}), EU−US is {number(eu['coef'])} ({pv(eu['p'])}, {percent(eu['pct'])} of "
+            "Europe's "
+            f"pre-shock mean) and CN−EU is {number(ce['coef'])} ({pv(ce['p'])}). The triple difference, from "
+            f"one regression on the three regions with repository-clustered errors, is {number(triple.coef)} "
+            f"(standard error {number(triple.se)}, {interval(triple.ci_low, triple.ci_high)}, "
+            f"{pv(triple.p)})")
 
 
 def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:
@@ -416,8 +384,8 @@ def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:
     eu_gain = int((across.filter(like=": change").loc["EU-US"] > 0).sum())
     triple_sig = int((across.filter(like=": p").loc["(CN-US)-(EU-US)"] < level).sum())
     n = across.filter(like=": p").shape[1]
-    return (f"Europe-offset commits gain on U.S. ones under {eu_gain} of the {n} estimators, and the "
-            f"triple difference is significant under {triple_sig} of them")
+    return (f"Europe-offset commits gain on U.S. ones under {count_of(eu_gain, n, 'estimator')}, and the "
+            f"triple difference is significant under {count_of(triple_sig, n, 'estimator')}")
 
 
 # ---------------------------------------------------------------------- each region's own change
@@ -443,29 +411,6 @@ def own_changes(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: lis
     return pd.DataFrame(rows).T
 
 
-def change_words(a: float, b: float) -> str:
-    """How change `a` compares with change `b` (both relative): 'rose more than', 'fell less than', ..."""
-    if a > 0 and b > 0:
-        return "rose more than" if a > b else "rose less than" if a < b else "rose as much as"
-    if a < 0 and b < 0:
-        return "fell less than" if a > b else "fell more than" if a < b else "fell as much as"
-    if a > 0 >= b:
-        return "rose, while" if b < 0 else "rose, while unchanged were"
-    if a < 0 <= b:
-        return "fell, while" if b > 0 else "fell, while unchanged were"
-    return "did not change, unlike" if b != 0 else "did not change, like"
-
-
-def change_sentence(a_label: str, a: float, b_label: str, b: float) -> str:
-    """'China-linked commits fell less than U.S. ones' and the like, right for every sign."""
-    words = change_words(a, b)
-    if words.endswith("while"):
-        return f"{a_label} {words.removesuffix(', while')}, while {b_label} {'rose' if b > 0 else 'fell'}"
-    if words.endswith("were"):
-        return f"{a_label} {words.removesuffix(', while unchanged were')}, while {b_label} did not change"
-    return f"{a_label} {words} {b_label}"
-
-
 def paper_agreement(cn: float, us: float, paper_cn: float, paper_us: float) -> str:
     """Whether our relative own changes agree with the paper's (signs, and which group is higher)."""
     same_signs = np.sign(cn) == np.sign(paper_cn) and np.sign(us) == np.sign(paper_us)
@@ -481,24 +426,13 @@ def paper_agreement(cn: float, us: float, paper_cn: float, paper_us: float) -> s
 
 def null_reading(row: pd.Series | dict[str, Any], level: float = LEVEL) -> str:
     """What the headline estimate allows: a significant change, or the increases a null rules out."""
-    if significant(p_used(row), level):
+    if is_significant(p_used(row), level):
         return (f"the estimate is statistically significant at the {level:.0%} level")
     if row["ci_high"] <= 0:
         return "its 95% interval lies at or below zero: it rules out any increase"
     return (f"it is not statistically significant; its 95% interval rules out increases larger than "
             f"{row['ci_high_pct']:.0%} of the pre-shock mean, and the design detects with "
             f"{MDE_POWER:.0%} power only effects of {row['mde_pct']:.0%} or more")
-
-
-def significance_words(table_row: pd.Series | dict[str, Any], level: float = LEVEL) -> dict[str, str]:
-    """Words for the direction and significance of an estimate."""
-    coef = float(table_row["coef"])
-    return {
-        "direction": "rose" if coef > 0 else "fell" if coef < 0 else "did not change",
-        "relative": "more" if coef > 0 else "less",
-        "significance": ("statistically significant" if significant(p_used(table_row), level)
-                         else "not statistically significant"),
-    }
 
 
 # ------------------------------------------------------------------- event studies, honest bounds
@@ -562,17 +496,17 @@ def honest_wide(bounds: dict[str, pd.DataFrame], mbars: tuple[float, ...] = (0.0
 def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
     """The shocks whose pre-trend test rejects, in words."""
     shocks = summary.drop(index="pooled", errors="ignore")
-    rejected = [k for k, v in shocks["pretrend_p"].items() if significant(v, level)]
+    rejected = [k for k, v in shocks["pretrend_p"].items() if is_significant(v, level)]
     if not rejected:
         return f"for none of the {len(shocks)} shocks"
     return (f"for {len(rejected)} of the {len(shocks)} shocks ({', '.join(rejected)})")
 
 
-# ------------------------------------------------------------------------- randomization inference
+# ------------------------------------------------------------------- the sign-flip test, placebo dates
 
 
-def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
-                  ) -> tuple[sign_flip.SignFlipResult, Any, str]:
+def sign_flips_and_dates(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str],
+                         estimator: str) -> tuple[sign_flip.SignFlipResult, Any, str]:
     """The sign-flip test on the headline design, and placebo shock dates (symmetric windows, no
     holiday terms, clear of every real shock's window: `econometrics.randomization`); the estimator
     used for both."""
@@ -601,10 +535,10 @@ def placebo_dates_text(dates: Any) -> str:
 
 
 def ri_table(swaps: sign_flip.SignFlipResult, dates: Any) -> pd.DataFrame:
-    """The two randomization distributions side by side."""
+    """The sign-flip test and the placebo-date distribution side by side."""
     fail = dates.failures
     return pd.DataFrame([
-        {"distribution": "region labels swapped within repository", "drawn": swaps.draws,
+        {"distribution": "sign-flip test (each repository's difference)", "drawn": swaps.draws,
          "qualified": swaps.draws, "p": swaps.p_value, "Why draws failed": ""},
         {"distribution": "placebo shock dates (real spacing)", "drawn": dates.drawn,
          "qualified": dates.qualified, "p": dates.p_value,
@@ -749,11 +683,6 @@ def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: 
         cols[f"{label}: p"] = [*pairs["p"].tolist(), triple.p]
     index = pd.Index([*[f"{a}-{b}" for a, b in regions.PAIRS], "(CN-US)-(EU-US)"], name="comparison")
     return pd.DataFrame(cols, index=index)
-
-
-def trend_word(first: float, last: float) -> str:
-    """'grows', 'falls' or 'does not change' from a first to a last value."""
-    return "grows" if last > first else "falls" if last < first else "does not change"
 
 
 def honest_words(breakdown: float) -> str:

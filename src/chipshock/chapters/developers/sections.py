@@ -23,7 +23,14 @@ from chipshock.econometrics.sign_flip import ASSUMPTIONS
 from chipshock.measures import calendar_weeks, vocabulary
 from chipshock.numbers import integer, number, p_value, percent
 from chipshock.tables import format_table
-from chipshock.wording import ALPHA, count_of, direction, is_significant, significance
+from chipshock.wording import (
+    ALPHA,
+    count_of,
+    direction,
+    is_significant,
+    relative_change_sentence,
+    significance,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,7 @@ class Inputs:
     repos: pd.DataFrame
     releases: pd.DataFrame
     selected: pd.DataFrame
+    every_copy: pd.DataFrame  # the selection with rebased and cherry-picked copies kept
     duplicate_share: float
     classified: pd.DataFrame
     panel: pd.DataFrame
@@ -46,10 +54,12 @@ def inputs(project: Any, p: Any) -> Inputs:
     """Load and prepare the run's data (commits, repositories, releases; the estimation panel)."""
     commits, repos = load(project, "commits"), load(project, "repositories")
     releases = curated.model_releases(project)
-    selected, share = dv.selected_commits(commits, repos, p)
+    chosen, kept, share = dv.selections(commits, repos, p)
+    selected = kept if p["copies"] == "drop" else chosen
     classified = dv.classify(selected, p)
     panel = dv.source_panel(project.root, classified, repos, releases, p)
-    return Inputs(p, dv.settings(p), project, commits, repos, releases, selected, share, classified, panel)
+    return Inputs(p, dv.settings(p), project, commits, repos, releases, selected, chosen, share, classified,
+                  panel)
 
 
 def _f(x: Any) -> float:
@@ -256,10 +266,9 @@ def estimand_section(d: Inputs, did: R.DidResult) -> R.EstimandResult:
     bounds = rf.unknown_bounds(panel, s, p, did.pool, p["estimator"])
     heaviest = weights["weight"].idxmax()
     text = (
-        f"the pooled coefficient averages the pooled shocks' own estimates with weights from their "
-        f"repository cells; {heaviest} weighs most ({percent(weights['weight'].max())}). Because a later "
-        "shock's before-period can hold an earlier one's after-period, each shock's estimate is an "
-        "incremental effect over whatever came before it"
+        f"{heaviest} weighs most ({percent(weights['weight'].max())}); and because a later shock's "
+        "before-period can hold an earlier one's after-period, each shock's estimate is an incremental "
+        "effect over whatever came before it"
     )
     shown = weights.rename(
         columns={
@@ -442,7 +451,7 @@ def own_section(d: Inputs, did: R.DidResult, placebo: R.PlaceboResult) -> R.OwnR
             if "EU" in ba.index
             else " (this run has no Europe-offset group)"
         ),
-        ba_compare_text=dv.change_sentence(
+        ba_compare_text=relative_change_sentence(
             f"{dv.REGION_WORDS[t]} {outcome}",
             float(ba.loc[t, "pct"]),
             f"{dv.REGION_WORDS[c]} ones",
@@ -576,7 +585,7 @@ def honest_adds(breakdown: float) -> str:
 
 def sign_flip_section(d: Inputs, did: R.DidResult) -> R.SignFlipResult:
     """The sign-flip test and placebo shock dates clear of every real shock's window."""
-    swaps, dates, est = dv.randomization(d.panel, d.s, d.p, did.pool, d.p["estimator"])
+    swaps, dates, est = dv.sign_flips_and_dates(d.panel, d.s, d.p, did.pool, d.p["estimator"])
     table = dates.draws
     overlapping = 0
     if table is not None and dates.qualified:
@@ -631,6 +640,7 @@ def clock_section(d: Inputs) -> R.ClockResult:
     """The clock rule against the time-zone offsets: recalls, precision, base rate and lift."""
     p = d.p
     tz = d.classified if p["geo_proxy"] == "tz" else dv.classify(d.selected, {**p, "geo_proxy": "tz"})
+    tz = tz[["author_time_utc", "region"]]  # the commits' other columns only slow every selection
     hours = tz["author_time_utc"].dt.hour.to_numpy()
     truth = np.asarray(tz["region"])
     guess = dv.geography.by_hour(tz["author_time_utc"], p["hour_cutoff_utc"])
@@ -746,8 +756,8 @@ def copies_kept_row(d: Inputs, pool: list[str]) -> tuple[Any, Any]:
     q = {**d.p, "copies": "keep"}
     if d.p["source"] != "commits":
         return None, None
-    selected, _ = dv.selected_commits(d.commits, d.repos, q)
-    panel = dv.make_panel(dv.classify(selected, q), d.releases, q)
+    every = d.every_copy
+    panel = d.panel if d.p["copies"] == "keep" else dv.make_panel(dv.classify(every, q), d.releases, q)
     data, design, hol = dv.stack_regions(
         panel, d.s, dv.windows_for(d.s, pool), d.s.design.treated, d.s.design.control, q["min_pre_periods"]
     )
