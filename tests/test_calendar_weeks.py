@@ -9,6 +9,7 @@ import pytest
 from chipshock.econometrics import did as D
 from chipshock.econometrics import regions as R
 from chipshock.measures import calendar_weeks as C
+from chipshock.measures import panels as P
 
 DESIGN = D.Design(outcome="commits", freq="W")
 
@@ -40,7 +41,7 @@ def test_weekend_holidays_count_only_when_asked() -> None:
 
 
 def test_week_start_is_the_panel_monday() -> None:
-    starts = C.week_start(pd.Series(pd.to_datetime(["2022-11-24", "2022-10-03", "2022-10-09"])))
+    starts = P.week_start(pd.Series(pd.to_datetime(["2022-11-24", "2022-10-03", "2022-10-09"])))
     assert starts.tolist() == list(pd.to_datetime(["2022-11-21", "2022-10-03", "2022-10-03"]))
     assert (D.period_index(starts, "W") == D.period_index(pd.Series(pd.to_datetime(
         ["2022-11-21", "2022-10-03", "2022-10-03"])), "W")).all()

@@ -15,22 +15,6 @@ def test_the_ledger_holds_the_eight_claims_with_rules() -> None:
     assert C.claim(6).would_test
 
 
-@pytest.mark.parametrize(("coef", "p", "triple", "triple_p", "word"), [
-    (1.0, 0.01, 0.8, 0.02, C.SUPPORTED),
-    (1.0, 0.01, 0.8, 0.20, C.PARTLY),     # not China-specific
-    (1.0, 0.01, -0.5, 0.01, C.PARTLY),
-    (1.0, 0.049, 1.0, 0.049, C.SUPPORTED),
-    (1.0, 0.05, 1.0, 0.01, C.NOT_SUPPORTED),  # p = 0.05 is not below 0.05
-    (-1.0, 0.01, 0.0, 0.9, C.CONTRADICTED),
-    (-1.0, 0.30, 0.0, 0.9, C.NOT_SUPPORTED),
-    (1.15, 0.335, -0.04, 0.96, C.NOT_SUPPORTED),
-])
-def test_claim3(coef: float, p: float, triple: float, triple_p: float, word: str) -> None:
-    assert C.developers(coef, p, triple, triple_p, 40.0, 4).word == word
-
-
-def test_claim3_nothing_estimable() -> None:
-    assert C.developers(float("nan"), float("nan"), 0, 1, 0, 0).word == C.UNTESTABLE
 
 
 @pytest.mark.parametrize(("cn", "us", "trend", "p", "word"), [
@@ -80,13 +64,6 @@ def test_a_verdict_must_be_one_of_the_five_words() -> None:
         C.Verdict("mostly true", "", "")
     assert set(C.SYMBOLS) == set(C.VERDICTS) == set(C.CSS_CLASS)
     assert not C.significant(math.nan)
-
-
-def test_claim3_evidence_reads_the_relative_effect_and_a_missing_placebo() -> None:
-    v = C.developers(1.2, 0.3, float("nan"), float("nan"), 40.0, 4, pct=11.0)
-    assert "+11% of the pre-shock mean" in v.evidence and "no placebo region" in v.evidence
-    assert v.word == C.NOT_SUPPORTED
-    assert C.developers(1.2, 0.01, float("nan"), float("nan"), 40.0, 4).word == C.PARTLY
 
 
 def _claim_with(alternatives: tuple) -> C.Claim:

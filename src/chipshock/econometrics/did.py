@@ -3,43 +3,23 @@
 The comparison is within a unit (a repository): the treated region (China-linked developers)
 against the control region (U.S. developers), before and after a shock, with unit x period and
 unit x region fixed effects. Several shocks are pooled by stacking their windows, with fixed
-effects specific to each shock; errors are clustered by unit.
+effects specific to each shock; errors are clustered by unit. The estimates come from the one
+stacked-DiD core, `econometrics.stacked` (the within-unit identity, with the general estimators as
+its fallback).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from chipshock.econometrics.models import Fit, fit_ols, fit_ppml
+from chipshock.econometrics import stacked as core
+from chipshock.econometrics.design import ESTIMATORS, Design, period_index
+from chipshock.econometrics.models import Fit
 
-ESTIMATORS = ("ols_log", "ppml", "ols_level")
-
-
-@dataclass(frozen=True)
-class Design:
-    """Column names and the comparison of a panel."""
-
-    unit: str = "repo"
-    period: str = "period"
-    region: str = "region"
-    outcome: str = "commits"
-    treated: str = "CN"
-    control: str = "US"
-    freq: str = "W"  # "W" (weeks starting Monday) or "M" (calendar months)
-
-
-def period_index(periods: pd.Series, freq: str) -> np.ndarray:
-    """Integer index of each period (weeks or months since the epoch)."""
-    p = pd.to_datetime(periods)
-    if freq == "W":
-        return ((p - pd.Timestamp("1970-01-05")).dt.days // 7).to_numpy()
-    if freq == "M":
-        return (p.dt.year * 12 + p.dt.month - 1).to_numpy()
-    raise ValueError(f"unknown period frequency {freq!r}")
+__all__ = ["ESTIMATORS", "Design", "before_after", "did", "event_study", "fixed_effects", "period_index",
+           "stack"]
 
 
 def stack(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int, design: Design) -> pd.DataFrame:
@@ -60,26 +40,12 @@ def stack(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int, desi
     return out
 
 
-def _fit(data: pd.DataFrame, estimator: str, y: str, x: list[str], fe: list[list[str]], unit: str) -> Fit:
-    if estimator == "ppml":
-        return fit_ppml(data, y, x, fe, unit)
-    if estimator == "ols_log":
-        data = data.assign(_y=np.log1p(data[y]))
-        return fit_ols(data, "_y", x, fe, unit)
-    if estimator == "ols_level":
-        return fit_ols(data, y, x, fe, unit)
-    raise ValueError(f"unknown estimator {estimator!r}; use one of {ESTIMATORS}")
-
-
-def fixed_effects(design: Design) -> list[list[str]]:
-    """unit x period x shock and unit x region x shock."""
-    d = design
-    return [[d.unit, d.period, "shock"], [d.unit, d.region, "shock"]]
+fixed_effects = core.fixed_effects
 
 
 def did(stacked: pd.DataFrame, design: Design, estimator: str = "ols_log") -> Fit:
-    """The treated-minus-control change after the shock(s): coefficient `treat_post`."""
-    return _fit(stacked, estimator, design.outcome, ["treat_post"], fixed_effects(design), design.unit)
+    """The treated-minus-control change after the shock(s): coefficient `treat_post` (the core)."""
+    return core.fit(stacked, design, ["treat_post"], estimator)
 
 
 def event_study(stacked: pd.DataFrame, design: Design, estimator: str = "ols_log",
@@ -94,7 +60,7 @@ def event_study(stacked: pd.DataFrame, design: Design, estimator: str = "ols_log
     cols = {n: (stacked["treated"] * (stacked["rel"] == r)).astype(float)
             for n, r in zip(names, rels, strict=True)}
     data = pd.concat([stacked, pd.DataFrame(cols, index=stacked.index)], axis=1)
-    fit = _fit(data, estimator, design.outcome, names, fixed_effects(design), design.unit)
+    fit = core.fit(data, design, names, estimator)
     table = fit.table().assign(rel=rels).set_index("rel")
     ref = pd.DataFrame({c: [0.0] for c in table.columns}, index=pd.Index([reference], name="rel"))
     table = pd.concat([table, ref]).sort_index()
@@ -111,4 +77,4 @@ def before_after(stacked: pd.DataFrame, design: Design, region: str, estimator: 
     no control group, so it also picks up common trends.
     """
     data = stacked[stacked[design.region] == region]
-    return _fit(data, estimator, design.outcome, ["post"], [[design.unit, "shock"]], design.unit)
+    return core.fit_general(data, design, ["post"], estimator, fe=[[design.unit, "shock"]])

@@ -1,4 +1,5 @@
-"""How far parallel trends may fail before an event study's average effect loses significance.
+"""How far parallel trends may fail before an event study's average effect loses significance: the
+conservative Bonferroni variant of the Rambachan-Roth relative-magnitudes bounds.
 
 Rambachan & Roth (2023, "A More Credible Approach to Parallel Trends", ReStud) bound the
 post-shock violation of parallel trends by the pre-shock ones. Under *relative magnitudes*,
@@ -43,8 +44,8 @@ from scipy import optimize, stats
 from chipshock.econometrics.models import Fit
 
 DEFAULT_MBAR = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
-METHOD = ("union over (argmax, sign) of two-moment Bonferroni tests of the relative-magnitudes "
-          "identified set; conservative relative to Rambachan-Roth C-LF")
+METHOD = ("conservative Bonferroni variant: union over (argmax, sign) of two-moment Bonferroni tests of the "
+          "relative-magnitudes identified set; wider than Rambachan-Roth's conditional or hybrid procedure")
 SCAN = 4001  # points of the Mbar scan behind the monotone hull and the breakdown
 
 

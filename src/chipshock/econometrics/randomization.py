@@ -1,21 +1,17 @@
-"""Randomization inference for the pooled stacked China-minus-U.S. DiD (OLS estimators).
+"""Placebo shock dates for the pooled stacked China-minus-U.S. DiD (OLS estimators).
 
-With two regions and unit x period x shock fixed effects, the stacked DiD is a regression of the
-treated-minus-control difference d on `post` within unit x shock; on a balanced panel its
-coefficient and CR1 t statistic are exactly those of `did.did` (see tests). Per unit and shock it
-needs only four window sums (rows and d before and after the shock), read off cumulative sums of
-a dense unit x period array, so a placebo draw costs O(units x shocks) and no refit.
+The estimate is the stacked-DiD core's (`econometrics.stacked`): with two regions and unit x
+period x shock fixed effects it is a regression of the treated-minus-control difference d on
+`post` within unit x shock, so per unit and shock it needs only four window sums (rows and d
+before and after the shock), read off cumulative sums of a dense unit x period array; a placebo
+draw then costs O(units x shocks) and no refit (`stacked.scalar_draws` turns the sums into the
+coefficient and its CR1 t, as `did.did` computes them on a balanced panel; tests check it).
 
-Two reference distributions of the t statistic:
-
-* placebo dates: the real shocks shifted together by whole periods (same gaps), kept only if no
-  placebo window overlaps a real shock's window and every placebo shock has within +-25% of the
-  eligible units of its real counterpart;
-* region swaps: each unit's treated and control labels exchanged with probability 1/2 (all its
-  cells, every shock), which turns d into -d for that unit.
-
-p-values are (1 + #{|t_draw| >= |t_obs|}) / (1 + draws): the observed assignment counts as one of
-the equally likely ones, which keeps the test's size at most its level and the p-value above 0.
+The reference distribution: the real shocks shifted together by whole periods (same gaps), kept
+only if no placebo window overlaps the window of ANY real shock (every date in `real`, pooled or
+not) and every placebo shock has within +-25% of the eligible units of its real counterpart. Its
+p-value is (1 + #{|t_draw| >= |t_obs|}) / (1 + qualified draws). The region-swap distribution is
+the sign-flip test (`econometrics.sign_flip`), not here.
 """
 
 from __future__ import annotations
@@ -27,9 +23,11 @@ import numpy as np
 import pandas as pd
 
 from chipshock.econometrics import did as D
+from chipshock.econometrics import stacked as core
+from chipshock.econometrics.design import period_start
+from chipshock.econometrics.sign_flip import p_value
 
 FAST_ESTIMATORS = ("ols_level", "ols_log")
-TIE_TOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -48,7 +46,7 @@ class DensePanel:
 def dense_difference(panel: pd.DataFrame, design: D.Design, estimator: str = "ols_level") -> DensePanel:
     """d = f(treated) - f(control) per unit and period, f the estimator's outcome transform."""
     if estimator not in FAST_ESTIMATORS:
-        raise ValueError(f"randomization inference supports {FAST_ESTIMATORS}, not {estimator!r}")
+        raise ValueError(f"placebo dates support {FAST_ESTIMATORS}, not {estimator!r}")
     d = design
     sub = panel[panel[d.region].isin([d.treated, d.control])]
     y = sub[d.outcome].to_numpy(float)
@@ -106,22 +104,9 @@ def window_terms(dp: DensePanel, at: np.ndarray, window: int, min_pre: int) -> d
     return {"A": a, "B": b, "n": np.where(use, n, 0.0), "eligible": eligible}
 
 
-def t_from_terms(a: np.ndarray, b: np.ndarray, n: np.ndarray, signs: np.ndarray | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Coefficient and CR1 t statistic from per-unit sums (units x draws); signs flip units' d.
-
-    CR1 as `models.fit_ols`: G/(G-1) (N-1)/(N-K) with N = 2 x rows (two regions) and K = 2 (the
-    coefficient plus one for the fixed effects, all nested in the unit clusters).
-    """
-    a = a * signs if signs is not None else a
-    sum_b = b.sum(axis=0)
-    coef = a.sum(axis=0) / sum_b
-    score = a - coef * b
-    g = (n > 0).sum(axis=0)
-    n_obs = 2 * n.sum(axis=0)
-    factor = g / (g - 1) * (n_obs - 1) / (n_obs - 2)
-    se = np.sqrt(factor * (score**2).sum(axis=0)) / sum_b
-    return coef, coef / se
+def t_from_terms(a: np.ndarray, b: np.ndarray, n: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Coefficient and CR1 t from per-unit sums (units x draws): the core's `scalar_draws`."""
+    return core.scalar_draws(a, b, n)
 
 
 def pooled_t(dp: DensePanel, at: np.ndarray, window: int, min_pre: int) -> tuple[float, float]:
@@ -132,17 +117,9 @@ def pooled_t(dp: DensePanel, at: np.ndarray, window: int, min_pre: int) -> tuple
     return float(coef[0]), float(t[0])
 
 
-def p_value(t_obs: float, t_draws: np.ndarray) -> float:
-    """(1 + #{|t_draw| >= |t_obs|}) / (1 + draws); NaN without draws."""
-    if len(t_draws) == 0:
-        return float("nan")
-    hits = int(np.sum(np.abs(t_draws) >= abs(t_obs) - TIE_TOL))
-    return (1 + hits) / (1 + len(t_draws))
-
-
 @dataclass(frozen=True)
 class RandomizationResult:
-    """A randomization distribution of the t statistic and its p-value."""
+    """The placebo-date distribution of the t statistic and its p-value."""
 
     kind: str
     coef: float
@@ -163,21 +140,6 @@ class RandomizationResult:
                 **{f"failed: {k}": v for k, v in self.failures.items()}}
 
 
-def region_swaps(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int, design: D.Design,
-                 min_pre: int, estimator: str = "ols_level", draws: int = 999,
-                 seed: int = 0) -> RandomizationResult:
-    """Distribution of t when each unit's treated/control labels are swapped with probability 1/2."""
-    dp = dense_difference(panel, design, estimator)
-    terms = window_terms(dp, shock_index(shocks, design), window, min_pre)
-    a, b, n = (terms[k].sum(axis=1)[:, None] for k in ("A", "B", "n"))
-    coef, t = t_from_terms(a, b, n)
-    rng = np.random.default_rng(seed)
-    signs = rng.choice([-1.0, 1.0], size=(len(dp.units), draws))
-    coef_b, t_b = t_from_terms(a, b, n, signs)
-    return RandomizationResult("region swaps", float(coef[0]), float(t[0]), t_b, coef_b,
-                               p_value(float(t[0]), t_b), draws, draws, seed=seed)
-
-
 def candidate_shifts(dp: DensePanel, at: np.ndarray, min_pre: int) -> np.ndarray:
     """Non-zero shifts that keep every shifted shock on the panel's period grid (with history)."""
     lo = min_pre - (at.min() - dp.origin)
@@ -194,18 +156,19 @@ def _overlaps(at: np.ndarray, placebo: np.ndarray, window: int) -> np.ndarray:
 
 def placebo_dates(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int, design: D.Design,
                   min_pre: int, estimator: str = "ols_level", draws: int = 200, seed: int = 0,
-                  tolerance: float = 0.25) -> RandomizationResult:
+                  tolerance: float = 0.25, real: Sequence[pd.Timestamp] | None = None) -> RandomizationResult:
     """Distribution of the pooled t over placebo shock sets: the real set shifted by whole periods.
 
     Shifts are drawn without replacement from every shift that keeps the set on the panel (all of
     them if there are at most `draws`). A draw qualifies if no placebo window overlaps a real
-    shock's window and each placebo shock's eligible-unit count is within `tolerance` of its real
+    shock's window (`real`: every real shock, pooled or not; default `shocks`) and each placebo
+    shock's eligible-unit count is within `tolerance` of its real
     shock's; `failures` counts the others by first reason, `draws` lists every draw (its
     `out_of_band` column names the placebo shocks, 1-based, whose counts were off).
     """
     dp = dense_difference(panel, design, estimator)
     at = np.sort(shock_index(shocks, design))
-    real = window_terms(dp, at, window, min_pre)
+    actual = window_terms(dp, at, window, min_pre)
     coef, t = pooled_t(dp, at, window, min_pre)
     shifts = candidate_shifts(dp, at, min_pre)
     rng = np.random.default_rng(seed)
@@ -214,9 +177,10 @@ def placebo_dates(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: i
     placebo = at[None, :] + shifts[:, None]                        # draws x shocks
     terms = window_terms(dp, placebo, window, min_pre)             # units x draws x shocks
     counts = terms["eligible"].sum(axis=0)
-    target = real["eligible"].sum(axis=0)
+    target = actual["eligible"].sum(axis=0)
     in_band = np.abs(counts - target) <= tolerance * target
-    overlap = _overlaps(at, placebo, window)
+    every = np.sort(shock_index(real, design)) if real is not None and len(real) else at
+    overlap = _overlaps(every, placebo, window)
     a, b, n = (terms[k].sum(axis=2) for k in ("A", "B", "n"))     # units x draws
     with np.errstate(divide="ignore", invalid="ignore"):
         coef_b, t_b = t_from_terms(a, b, n)
@@ -240,12 +204,3 @@ def _draw_table(shifts: np.ndarray, placebo: np.ndarray, counts: np.ndarray, tar
         out[f"eligible_{k + 1}"] = counts[:, k]
         out[f"real_eligible_{k + 1}"] = int(target[k])
     return out.assign(qualified=reason == "", reason=reason, coef=coef, t=t)
-
-
-def period_start(index: int, freq: str) -> pd.Timestamp:
-    """Start date of a period index (the inverse of `did.period_index`)."""
-    if freq == "W":
-        return pd.Timestamp("1970-01-05") + pd.Timedelta(weeks=index)
-    if freq == "M":
-        return pd.Timestamp(year=index // 12, month=index % 12 + 1, day=1)
-    raise ValueError(f"unknown period frequency {freq!r}")

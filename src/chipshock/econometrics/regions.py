@@ -6,8 +6,9 @@ UTC offsets +01:00 to +03:00) separates the two: if only China-linked developers
 is about zero and the triple difference (CN-US) - (EU-US) is about the CN-US estimate; if U.S.
 developers moved, CN-US and EU-US are about equal and the triple difference is about zero.
 
-The estimators reuse `did.stack` and the fixed effects of `did.fixed_effects` (unit x period x
-shock and unit x region x shock); errors are clustered by unit.
+The estimators are the stacked-DiD core's (`econometrics.stacked`: unit x period x shock and unit x
+region x shock fixed effects, errors clustered by unit; with three regions it uses its general
+estimators).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ import pandas as pd
 from scipy import stats
 
 from chipshock.econometrics import did as D
-from chipshock.econometrics.models import Fit, fit_ols, fit_ppml
+from chipshock.econometrics import stacked as core
+from chipshock.econometrics.models import Fit
+from chipshock.econometrics.windows import eligible_units
 
 EU_TZ = (60, 180)  # UTC+01:00 to UTC+03:00, in minutes (Western to Eastern European summer time)
 PAIRS = (("CN", "US"), ("EU", "US"), ("CN", "EU"))
@@ -41,15 +44,6 @@ def relabel_eu(classified: pd.DataFrame, tz_column: str = "author_tz_min", regio
     return out
 
 
-def eligible_units(panel: pd.DataFrame, shock: pd.Timestamp, design: D.Design, min_pre: int) -> list[str]:
-    """Units with `min_pre` periods of history before the shock and rows at or after it."""
-    idx = D.period_index(panel[design.period], design.freq)
-    at = D.period_index(pd.Series([pd.Timestamp(shock)]), design.freq)[0]
-    spans = pd.DataFrame({"u": panel[design.unit].to_numpy(), "i": idx}).groupby("u")["i"].agg(["min", "max"])
-    ok = (spans["min"] <= at - min_pre) & (spans["max"] >= at)
-    return sorted(spans.index[ok])
-
-
 def _eligible_stack(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int, design: D.Design,
                     min_pre: int) -> pd.DataFrame:
     parts = [D.stack(panel[panel[design.unit].isin(eligible_units(panel, sh, design, min_pre))], [sh],
@@ -65,16 +59,10 @@ def stack_pair(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int,
 
 def fit_terms(data: pd.DataFrame, design: D.Design, terms: list[str], estimator: str = "ols_log",
               fe: list[list[str]] | None = None) -> Fit:
-    """Any regressors with the stacked DiD's fixed effects (or `fe`), clustered by unit."""
-    fe = D.fixed_effects(design) if fe is None else fe
-    y = design.outcome
-    if estimator == "ppml":
-        return fit_ppml(data, y, terms, fe, design.unit)
-    if estimator == "ols_log":
-        return fit_ols(data.assign(_y=np.log1p(data[y])), "_y", terms, fe, design.unit)
-    if estimator == "ols_level":
-        return fit_ols(data, y, terms, fe, design.unit)
-    raise ValueError(f"unknown estimator {estimator!r}; use one of {D.ESTIMATORS}")
+    """Any regressors with the stacked DiD's fixed effects (the core) or other `fe` (general)."""
+    if fe is None:
+        return core.fit(data, design, terms, estimator)
+    return core.fit_general(data, design, terms, estimator, fe)
 
 
 def pair_did(panel: pd.DataFrame, shocks: Sequence[pd.Timestamp], window: int, design: D.Design,

@@ -49,11 +49,18 @@ def shock_windows(shocks: Sequence[pd.Timestamp | str], window: int, rule: str, 
     return pd.DataFrame(rows, columns=["shock", "lo", "hi", "pooled", "note"])
 
 
-def eligible_units(panel: pd.DataFrame, shock: pd.Timestamp, design: D.Design, min_pre: int) -> list:
-    """Units with `min_pre` periods of history before the shock and rows at or after it."""
+def unit_spans(panel: pd.DataFrame, design: D.Design) -> pd.DataFrame:
+    """First and last period index of each unit (columns min, max; index: the units)."""
     idx = D.period_index(panel[design.period], design.freq)
+    return pd.DataFrame({"u": panel[design.unit].to_numpy(), "i": idx}).groupby("u")["i"].agg(["min", "max"])
+
+
+def eligible_units(panel: pd.DataFrame, shock: pd.Timestamp, design: D.Design, min_pre: int,
+                   spans: pd.DataFrame | None = None) -> list:
+    """Units with `min_pre` periods of history before the shock and rows at or after it (`spans`:
+    `unit_spans(panel, design)` when already computed)."""
+    spans = unit_spans(panel, design) if spans is None else spans
     at = D.period_index(pd.Series([pd.Timestamp(shock)]), design.freq)[0]
-    spans = pd.DataFrame({"u": panel[design.unit].to_numpy(), "i": idx}).groupby("u")["i"].agg(["min", "max"])
     ok = (spans["min"] <= at - min_pre) & (spans["max"] >= at)
     return sorted(spans.index[ok])
 
@@ -68,12 +75,14 @@ def stack(panel: pd.DataFrame, windows: pd.DataFrame, design: D.Design, regions:
     d = design
     base = panel[panel[d.region].isin(list(regions))]
     idx = D.period_index(base[d.period], d.freq)
+    spans = unit_spans(panel, d)
+    unit_values = base[d.unit]
     parts = []
     for row in windows.itertuples():
         at = D.period_index(pd.Series([pd.Timestamp(row.shock)]), d.freq)[0]
-        units = set(eligible_units(panel, row.shock, d, min_pre))
+        units = eligible_units(panel, row.shock, d, min_pre, spans)
         rel = idx - at
-        keep = (rel >= row.lo) & (rel < row.hi) & base[d.unit].isin(units).to_numpy()
+        keep = (rel >= row.lo) & (rel < row.hi) & unit_values.isin(units).to_numpy()
         parts.append(base[keep].assign(shock=pd.Timestamp(row.shock).strftime("%Y-%m-%d"), rel=rel[keep]))
     out = pd.concat(parts, ignore_index=True) if parts else base.iloc[:0].assign(shock="", rel=0)
     out["post"] = (out["rel"] >= 0).astype(float)

@@ -11,11 +11,14 @@ begins on Sunday 16:00 UTC, a small mismatch at the week's edge.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 
 import holidays
+import numpy as np
 import pandas as pd
 
-from chipshock.econometrics import did as D
+from chipshock.econometrics.design import Design
+from chipshock.measures.panels import week_start
 
 REGION_COUNTRIES: dict[str, str] = {"CN": "CN", "US": "US"}
 """Panel region -> `holidays` country code whose calendar applies to it."""
@@ -31,12 +34,6 @@ def holiday_dates(country: str, years: Iterable[int], weekdays_only: bool = True
     return frame.reset_index(drop=True)
 
 
-def week_start(dates: pd.Series) -> pd.Series:
-    """Monday of the week containing each (naive) date: the panel's week label."""
-    d = pd.to_datetime(dates).dt.normalize()
-    return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
-
-
 def holiday_weeks(country: str, years: Iterable[int], weekdays_only: bool = True) -> pd.DataFrame:
     """Weeks (Monday start) containing a public holiday: columns week, days (holidays), names."""
     dates = holiday_dates(country, years, weekdays_only)
@@ -46,12 +43,33 @@ def holiday_weeks(country: str, years: Iterable[int], weekdays_only: bool = True
     return out.reset_index()
 
 
-def _years(periods: pd.Series) -> range:
+def _years(periods: pd.Series) -> tuple[int, ...]:
     p = pd.to_datetime(periods)
-    return range(int(p.min().year) - 1, int(p.max().year) + 2)
+    return tuple(range(int(p.min().year) - 1, int(p.max().year) + 2))
 
 
-def add_holiday_indicators(stacked: pd.DataFrame, design: D.Design,
+@lru_cache(maxsize=64)
+def holiday_week_set(country: str, years: tuple[int, ...], weekdays_only: bool = True) -> frozenset:
+    """The Mondays of a country's holiday weeks in `years` (cached: chapters ask for the same few)."""
+    return frozenset(holiday_weeks(country, years, weekdays_only)["week"])
+
+
+def holiday_indicator(periods: pd.Series, region: str, regions: Mapping[str, str] = REGION_COUNTRIES,
+                      weekdays_only: bool = True) -> np.ndarray:
+    """1.0 where a period (a week's Monday) is a public-holiday week of `region`'s country, else 0.0
+    (all 0.0 for a region without a calendar): the one holiday indicator of the package."""
+    if region not in regions or len(periods) == 0:
+        return np.zeros(len(periods))
+    weeks = holiday_week_set(regions[region], _years(periods), weekdays_only)
+    return pd.to_datetime(periods).isin(weeks).to_numpy(float)
+
+
+def holiday_flags(periods: pd.Series, regions: Mapping[str, str] = REGION_COUNTRIES) -> dict[str, np.ndarray]:
+    """`holiday_indicator` of every region with a calendar, for the same periods (e.g. a wide panel's)."""
+    return {region: holiday_indicator(periods, region, regions) for region in regions}
+
+
+def add_holiday_indicators(stacked: pd.DataFrame, design: Design,
                            regions: Mapping[str, str] = REGION_COUNTRIES,
                            weekdays_only: bool = True) -> tuple[pd.DataFrame, list[str]]:
     """Add `holiday_<region>`: 1 on that region's rows in its country's holiday weeks, else 0.
@@ -64,16 +82,13 @@ def add_holiday_indicators(stacked: pd.DataFrame, design: D.Design,
     if design.freq != "W":
         raise ValueError("holiday-week indicators need a weekly panel (freq 'W')")
     out = stacked.copy()
-    years = _years(out[design.period])
     columns = []
-    for region, country in regions.items():
-        weeks = set(holiday_weeks(country, years, weekdays_only)["week"])
-        col = f"holiday_{region}"
-        in_week = pd.to_datetime(out[design.period]).isin(weeks)
-        flag = (in_week & (out[design.region] == region)).astype(float)
+    for region in regions:
+        flag = holiday_indicator(out[design.period], region, regions, weekdays_only)
+        flag = flag * (out[design.region] == region).to_numpy()
         if flag.any():
-            out[col] = flag
-            columns.append(col)
+            out[f"holiday_{region}"] = flag
+            columns.append(f"holiday_{region}")
     return out, columns
 
 

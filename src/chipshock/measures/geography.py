@@ -70,13 +70,16 @@ def hour_rule_accuracy(hours: np.ndarray, truth: np.ndarray) -> pd.DataFrame:
 
     Columns: cutoff, accuracy, cn_recall (CN commits called CN), us_recall, balanced accuracy.
     """
-    keep = np.isin(truth, ["CN", "US"])
-    h, t = hours[keep], truth[keep]
+    truth = np.asarray(truth)
+    is_cn, is_us = truth == "CN", truth == "US"
+    h_cn = np.bincount(np.asarray(hours)[is_cn].astype(int), minlength=24)[:24]
+    h_us = np.bincount(np.asarray(hours)[is_us].astype(int), minlength=24)[:24]
     rows = []
     for cutoff in range(1, 24):
-        guess = np.where(h < cutoff, "CN", "US")
-        cn = float(np.mean(guess[t == "CN"] == "CN")) if (t == "CN").any() else np.nan
-        us = float(np.mean(guess[t == "US"] == "US")) if (t == "US").any() else np.nan
-        rows.append({"cutoff": cutoff, "accuracy": float(np.mean(guess == t)), "cn_recall": cn,
-                     "us_recall": us, "balanced": (cn + us) / 2})
+        cn_hit, us_hit = h_cn[:cutoff].sum(), h_us[cutoff:].sum()
+        cn = float(cn_hit / h_cn.sum()) if h_cn.sum() else np.nan
+        us = float(us_hit / h_us.sum()) if h_us.sum() else np.nan
+        both = h_cn.sum() + h_us.sum()
+        rows.append({"cutoff": cutoff, "accuracy": float((cn_hit + us_hit) / both) if both else np.nan,
+                     "cn_recall": cn, "us_recall": us, "balanced": (cn + us) / 2})
     return pd.DataFrame(rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from chipshock.measures.vocabulary import OUTCOMES, PERIODS, UNITS
@@ -32,21 +33,38 @@ def select_commits(commits: pd.DataFrame, unit: str) -> pd.DataFrame:
     raise ValueError(f"unknown counting unit {unit!r}; use one of {UNITS}")
 
 
+def week_start(dates: pd.Series) -> pd.Series:
+    """Monday of the week containing each naive date or time: the panels' week label (the one
+    week-start rule of the package; `period_start` applies it to UTC times)."""
+    d = pd.to_datetime(dates).dt.normalize()
+    return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
+
+
 def period_start(times: pd.Series, period: str) -> pd.Series:
     """Start of the week (Monday) or month containing each UTC time, as a naive date."""
     naive = times.dt.tz_convert("UTC").dt.tz_localize(None).dt.normalize()
     if period == "week":
-        return naive - pd.to_timedelta(naive.dt.day_of_week, unit="D")
+        return week_start(naive)
     if period == "month":
         return naive - pd.to_timedelta(naive.dt.day - 1, unit="D")
     raise ValueError(f"unknown period {period!r}; use one of {PERIODS}")
 
 
 def _grid(spans: pd.DataFrame, period: str, regions: tuple[str, ...]) -> pd.DataFrame:
-    freq = "W-MON" if period == "week" else "MS"
-    parts = [pd.DataFrame({"repo": row.repo, "period": pd.date_range(row.first, row.last, freq=freq)})
-             for row in spans.itertuples()]
-    grid = pd.concat(parts, ignore_index=True)
+    """Every period from each repository's first to its last (both period starts), x every region."""
+    if period == "week":
+        n = ((spans["last"] - spans["first"]).dt.days // 7 + 1).to_numpy()
+    else:
+        first = (spans["first"].dt.year * 12 + spans["first"].dt.month - 1).to_numpy()
+        n = (spans["last"].dt.year * 12 + spans["last"].dt.month - 1).to_numpy() - first + 1
+    step = np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n)
+    if period == "week":
+        dates = np.repeat(spans["first"].to_numpy(), n) + step * np.timedelta64(7, "D")
+    else:
+        idx = np.repeat(first, n) + step
+        dates = pd.to_datetime(pd.DataFrame({"year": idx // 12, "month": idx % 12 + 1, "day": 1})).to_numpy()
+    grid = pd.DataFrame({"repo": np.repeat(spans["repo"].to_numpy(), n), "period": dates})
+    grid["period"] = grid["period"].astype(spans["first"].dtype)
     return grid.merge(pd.DataFrame({"region": list(regions)}), how="cross")
 
 

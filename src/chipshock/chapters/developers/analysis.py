@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from chipshock.chapters.developers import results as _results  # noqa: F401 (the sections' results)
 from chipshock.chapters.developers.parameters import ESTIMATOR_LABELS, GITHUB_DEVELOPERS
 from chipshock.chapters.developers.parameters import NoEstimableShock as NoEstimableShock  # re-export
 from chipshock.econometrics import did as D
 from chipshock.econometrics import honest, multiple, power, regions, sign_flip
 from chipshock.econometrics import randomization as randomization_dates
+from chipshock.econometrics import stacked as stacked_core
 from chipshock.econometrics import windows as W
 from chipshock.econometrics.models import Fit
 from chipshock.errors import DataError
 from chipshock.measures import calendar_weeks, commit_copies, geography, panels
+from chipshock.numbers import interval, number, p_value, percent
 from chipshock.tables import Col, Table, format_table
+from chipshock.wording import ALPHA, count_of, is_significant
 
 BOOTSTRAP_BELOW = 30       # clusters: below this, report a wild cluster bootstrap p-value
 MIN_COMMITS_PER_SIDE = 50  # China-linked and U.S. commits in a shock's window to estimate it
@@ -59,13 +62,20 @@ def eu_available(p: dict[str, Any]) -> bool:
     return p["source"] == "commits" and not p["geo_proxy"].startswith("hour")
 
 
-def selected_commits(commits: pd.DataFrame, repos: pd.DataFrame, p: dict[str, Any]
-                     ) -> tuple[pd.DataFrame, float]:
-    """Developer commits of the unit and repository groups, copies out if `copies` is drop; the
-    share of copies among them (whether or not they are dropped)."""
+def selections(commits: pd.DataFrame, repos: pd.DataFrame, p: Any
+               ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
+    """Developer commits of the unit and repository groups with every copy, the same without copies,
+    and the share of copies among the first."""
     groups = repos.loc[repos["group"].isin(p["repo_groups"]), "repo"]
     chosen = panels.select_commits(commits[commits["repo"].isin(groups)], p["unit"])
     kept, share = commit_copies.clean_counts(chosen)
+    return chosen, kept, share
+
+
+def selected_commits(commits: pd.DataFrame, repos: pd.DataFrame, p: Any) -> tuple[pd.DataFrame, float]:
+    """Developer commits of the unit and repository groups, copies out if `copies` is drop; the
+    share of copies among them (whether or not they are dropped)."""
+    chosen, kept, share = selections(commits, repos, p)
     return (kept if p["copies"] == "drop" else chosen), share
 
 
@@ -87,11 +97,25 @@ def release_periods(releases: pd.DataFrame, period: str) -> set[pd.Timestamp]:
     return set(panels.period_start(times, period))
 
 
-def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
+def dropped_periods(releases: pd.DataFrame, p: Any) -> set[pd.Timestamp]:
+    """Periods the run leaves out: release periods (`exclude_release_weeks`) and the weeks within
+    `release_window_weeks` of a major Chinese or U.S. open-weight release."""
+    out = release_periods(releases, p["period"]) if p["exclude_release_weeks"] else set()
+    weeks = int(p.get("release_window_weeks", 0) or 0)
+    if weeks and p["period"] == "week":
+        lo = releases[releases["origin"].isin(["CN", "US"])]
+        starts = panels.week_start(lo["date"].reset_index(drop=True))
+        out |= {w + pd.Timedelta(weeks=k) for w in starts for k in range(-weeks, weeks + 1)}
+    return out
+
+
+def make_panel(classified: pd.DataFrame, releases: pd.DataFrame, p: Any) -> pd.DataFrame:
+    """The repository x period x region panel (plain object strings: the many stacks select rows
+    from it, and Arrow-backed strings make every selection slow)."""
     panel = panels.build_panel(classified, p["period"], PANEL_REGIONS)
-    if p["exclude_release_weeks"]:
-        panel = panel[~panel["period"].isin(release_periods(releases, p["period"]))]
-    return panel
+    panel = panel.astype({"repo": object, "region": object})
+    drop = dropped_periods(releases, p)
+    return panel[~panel["period"].isin(drop)].reset_index(drop=True) if drop else panel
 
 
 def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFrame,
@@ -111,9 +135,8 @@ def gharchive_panel(project_root: Path, repos: pd.DataFrame, releases: pd.DataFr
     panel = panel.rename(columns={"events": "commits", "actors": "active_authors"}).assign(new_authors=0)
     if sorted(p["repo_groups"]) != ["A", "B", "C"]:
         panel = panel[panel["repo"].isin(repos.loc[repos["group"].isin(p["repo_groups"]), "repo"])]
-    if p["exclude_release_weeks"]:
-        panel = panel[~panel["period"].isin(release_periods(releases, "week"))]
-    return panel.reset_index(drop=True)
+    drop = dropped_periods(releases, {**p, "period": "week"})
+    return panel[~panel["period"].isin(drop)].reset_index(drop=True)
 
 
 def source_panel(project_root: Path, classified: pd.DataFrame, repos: pd.DataFrame, releases: pd.DataFrame,
@@ -137,7 +160,7 @@ def source_note(p: dict[str, Any]) -> str:
 
 # ------------------------------------------------------------------------------------ stacked design
 
-LEVEL = 0.05
+LEVEL = ALPHA  # the book's one level (wording.ALPHA); the robustness chapter reads it here
 MDE_POWER = 0.80
 
 
@@ -182,28 +205,20 @@ def _stack_regions(panel: pd.DataFrame, s: Settings, windows: pd.DataFrame, trea
     return data, design, cols
 
 
-@lru_cache(maxsize=32)
-def _holiday_weeks(country: str, years: tuple[int, ...]) -> frozenset[pd.Timestamp]:
-    return frozenset(calendar_weeks.holiday_weeks(country, years)["week"])
+_holiday_weeks = calendar_weeks.holiday_week_set
+"""Kept for `chapters/robustness/estimate.py` until it takes its holiday flags from
+`calendar_weeks.holiday_flags` (the one holiday indicator); remove it then."""
 
 
 def add_holidays(data: pd.DataFrame, design: D.Design) -> tuple[pd.DataFrame, list[str]]:
-    """`calendar_weeks.add_holiday_indicators` with the calendars cached across the chapter's many
-    stacks: holiday_<region> is 1 on that region's rows in its country's public-holiday weeks."""
-    periods = pd.to_datetime(data[design.period])
-    years = tuple(range(int(periods.min().year) - 1, int(periods.max().year) + 2))
-    out, cols = data.copy(), []
-    for region, country in calendar_weeks.REGION_COUNTRIES.items():
-        flag = (periods.isin(_holiday_weeks(country, years)) & (data[design.region] == region)).astype(float)
-        if flag.any():
-            out[f"holiday_{region}"] = flag
-            cols.append(f"holiday_{region}")
-    return out, cols
+    """holiday_<region> is 1 on that region's rows in its country's public-holiday weeks."""
+    return calendar_weeks.add_holiday_indicators(data, design)
 
 
 def fit_stack(data: pd.DataFrame, design: D.Design, terms: list[str], estimator: str) -> Fit:
-    """The stacked DiD with regressors `terms` (unit x period x shock, unit x region x shock effects)."""
-    return regions.fit_terms(data, design, terms, estimator)
+    """The stacked DiD with regressors `terms` (unit x period x shock, unit x region x shock effects):
+    the one stacked-DiD core."""
+    return stacked_core.fit(data, design, terms, estimator)
 
 
 def pre_mean(data: pd.DataFrame, design: D.Design, region: str) -> float:
@@ -217,20 +232,6 @@ def relative(coef: float, baseline: float, estimator: str) -> float:
     if estimator == "ols_level":
         return coef / baseline if baseline and np.isfinite(baseline) else float("nan")
     return float(np.expm1(coef))
-
-
-def stacked(panel: pd.DataFrame, shocks: list[pd.Timestamp], s: Settings, min_pre: int) -> pd.DataFrame:
-    """Full +-window stacked windows of each shock's eligible repositories, treated and control rows
-    only, no holiday terms (the plain design other chapters reuse)."""
-    parts = [D.stack(panel[panel["repo"].isin(W.eligible_units(panel, sh, s.design, min_pre))], [sh],
-                     s.window, s.design) for sh in shocks]
-    return pd.concat(parts, ignore_index=True)
-
-
-def pooled(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str) -> Fit:
-    """The plain pooled DiD on full windows (`stacked`), as other chapters reuse it."""
-    data = stacked(panel, [pd.Timestamp(x) for x in shocks], s, p["min_pre_periods"])
-    return D.did(data, s.design, estimator)
 
 
 def identification(panel: pd.DataFrame, s: Settings, p: dict[str, Any]) -> pd.DataFrame:
@@ -358,66 +359,22 @@ def triple_difference(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shock
     return regions.linear_contrast(fit, {"post_CN": 1.0, "post_EU": -1.0}, "(CN-US)-(EU-US)")
 
 
-def significant(p: float, level: float = LEVEL) -> bool:
-    return bool(np.isfinite(p) and p < level)
-
-
-def side_verdict(cn_us: tuple[float, float], eu_us: tuple[float, float], triple: tuple[float, float],
-                 level: float = LEVEL) -> dict[str, str]:
-    """Which side moved, from (coef, p) of CN-US, EU-US and the triple difference (CN-US)-(EU-US).
-
-    china: the triple difference is significant with the sign of CN-US (China-linked commits moved
-    against Europe's too); us: EU-US is significant with the sign of CN-US and the triple is not
-    (Europe moved like China against the U.S.); shared: nothing significant, but Europe's point
-    estimate carries at least half of CN-US's gap, with its sign; none: CN-US and the triple are not
-    significant and Europe does not share the gap; unclear: the rest (CN-US significant, neither the
-    placebo nor the triple difference).
-    """
-    (b_cn, p_cn), (b_eu, p_eu), (b_tr, p_tr) = cn_us, eu_us, triple
-    same = bool(np.sign(b_eu) == np.sign(b_cn) and b_cn != 0)
-    if significant(p_tr, level) and np.sign(b_tr) == np.sign(b_cn):
-        code = "china"
-    elif significant(p_eu, level) and same and not significant(p_tr, level):
-        code = "us"
-    elif same and abs(b_eu) >= 0.5 * abs(b_cn) and not significant(p_tr, level):
-        code = "shared"
-    elif not significant(p_cn, level) and not significant(p_tr, level):
-        code = "none"
-    else:
-        code = "unclear"
-    rel = "gained on" if b_cn > 0 else "lost ground to"
-    text = {
-        "china": f"China-linked commits {rel} European ones as well as U.S. ones: the movement is on the "
-                 "China-linked side",
-        "us": f"Europe-offset commits {rel} U.S. ones as China-linked commits did, and China-linked against "
-              "European commits shows no significant difference: the gap is a movement on the U.S. side, "
-              "not a China-specific one",
-        "shared": ("the China-linked-minus-U.S. gap is " + ("significant" if significant(p_cn, level) else
-                                                           "not significant") +
-                   ", and most of it is shared by Europe-offset commits (neither the placebo nor the triple "
-                   "difference is significant): what moved is more likely the U.S. side than the "
-                   "China-linked one"),
-        "none": "Europe-offset commits do not share the China-linked-minus-U.S. gap, but neither that gap "
-                "nor the triple difference is significant: the data show no China-specific movement",
-        "unclear": "the China-linked-minus-U.S. gap is significant but the placebo region does not settle "
-                   "which side moved: Europe-offset commits share less than half of it and the triple "
-                   "difference is not significant",
-    }[code]
-    return {"side_code": code, "side_text": text}
-
-
 def placebo_sentence(pairs: pd.DataFrame | None, triple: regions.Contrast | None) -> str:
     """The placebo comparisons in one sentence, or why there are none."""
     if pairs is None or triple is None:
         return ("In this run the placebo region is not available: the clock rule has no Europe, so the "
                 "comparisons below cannot be formed")
     cn, eu, ce = (pairs.loc[k] for k in ("CN-US", "EU-US", "CN-EU"))
-    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {cn['coef']:.3f} "
-            f"(p = {cn['p']:.3f}), EU−US is {eu['coef']:.3f} (p = {eu['p']:.3f}, {eu['pct']:.1%} of Europe's "
-            f"pre-shock mean) and CN−EU is {ce['coef']:.3f} (p = {ce['p']:.3f}). The triple difference, from "
-            f"one regression on the three regions with repository-clustered errors, is {triple.coef:.3f} "
-            f"(standard error {triple.se:.3f}, 95% interval {triple.ci_low:.3f} to {triple.ci_high:.3f}, "
-            f"p = {triple.p:.3f})")
+    def pv(x: float) -> str:
+        return p_value(x).replace("\u00a0", " ")
+
+    return (f"Here, in the pooled windows and with the headline estimator, CN−US is {number(cn['coef'])} "
+            f"({pv(cn['p'])}), EU−US is {number(eu['coef'])} ({pv(eu['p'])}, {percent(eu['pct'])} of "
+            "Europe's "
+            f"pre-shock mean) and CN−EU is {number(ce['coef'])} ({pv(ce['p'])}). The triple difference, from "
+            f"one regression on the three regions with repository-clustered errors, is {number(triple.coef)} "
+            f"(standard error {number(triple.se)}, {interval(triple.ci_low, triple.ci_high)}, "
+            f"{pv(triple.p)})")
 
 
 def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:
@@ -427,8 +384,8 @@ def scales_sentence(across: pd.DataFrame | None, level: float = LEVEL) -> str:
     eu_gain = int((across.filter(like=": change").loc["EU-US"] > 0).sum())
     triple_sig = int((across.filter(like=": p").loc["(CN-US)-(EU-US)"] < level).sum())
     n = across.filter(like=": p").shape[1]
-    return (f"Europe-offset commits gain on U.S. ones under {eu_gain} of the {n} estimators, and the "
-            f"triple difference is significant under {triple_sig} of them")
+    return (f"Europe-offset commits gain on U.S. ones under {count_of(eu_gain, n, 'estimator')}, and the "
+            f"triple difference is significant under {count_of(triple_sig, n, 'estimator')}")
 
 
 # ---------------------------------------------------------------------- each region's own change
@@ -454,29 +411,6 @@ def own_changes(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: lis
     return pd.DataFrame(rows).T
 
 
-def change_words(a: float, b: float) -> str:
-    """How change `a` compares with change `b` (both relative): 'rose more than', 'fell less than', ..."""
-    if a > 0 and b > 0:
-        return "rose more than" if a > b else "rose less than" if a < b else "rose as much as"
-    if a < 0 and b < 0:
-        return "fell less than" if a > b else "fell more than" if a < b else "fell as much as"
-    if a > 0 >= b:
-        return "rose, while" if b < 0 else "rose, while unchanged were"
-    if a < 0 <= b:
-        return "fell, while" if b > 0 else "fell, while unchanged were"
-    return "did not change, unlike" if b != 0 else "did not change, like"
-
-
-def change_sentence(a_label: str, a: float, b_label: str, b: float) -> str:
-    """'China-linked commits fell less than U.S. ones' and the like, right for every sign."""
-    words = change_words(a, b)
-    if words.endswith("while"):
-        return f"{a_label} {words.removesuffix(', while')}, while {b_label} {'rose' if b > 0 else 'fell'}"
-    if words.endswith("were"):
-        return f"{a_label} {words.removesuffix(', while unchanged were')}, while {b_label} did not change"
-    return f"{a_label} {words} {b_label}"
-
-
 def paper_agreement(cn: float, us: float, paper_cn: float, paper_us: float) -> str:
     """Whether our relative own changes agree with the paper's (signs, and which group is higher)."""
     same_signs = np.sign(cn) == np.sign(paper_cn) and np.sign(us) == np.sign(paper_us)
@@ -492,24 +426,13 @@ def paper_agreement(cn: float, us: float, paper_cn: float, paper_us: float) -> s
 
 def null_reading(row: pd.Series | dict[str, Any], level: float = LEVEL) -> str:
     """What the headline estimate allows: a significant change, or the increases a null rules out."""
-    if significant(p_used(row), level):
+    if is_significant(p_used(row), level):
         return (f"the estimate is statistically significant at the {level:.0%} level")
     if row["ci_high"] <= 0:
         return "its 95% interval lies at or below zero: it rules out any increase"
     return (f"it is not statistically significant; its 95% interval rules out increases larger than "
             f"{row['ci_high_pct']:.0%} of the pre-shock mean, and the design detects with "
             f"{MDE_POWER:.0%} power only effects of {row['mde_pct']:.0%} or more")
-
-
-def significance_words(table_row: pd.Series | dict[str, Any], level: float = LEVEL) -> dict[str, str]:
-    """Words for the direction and significance of an estimate."""
-    coef = float(table_row["coef"])
-    return {
-        "direction": "rose" if coef > 0 else "fell" if coef < 0 else "did not change",
-        "relative": "more" if coef > 0 else "less",
-        "significance": ("statistically significant" if significant(p_used(table_row), level)
-                         else "not statistically significant"),
-    }
 
 
 # ------------------------------------------------------------------- event studies, honest bounds
@@ -573,26 +496,28 @@ def honest_wide(bounds: dict[str, pd.DataFrame], mbars: tuple[float, ...] = (0.0
 def pretrend_text(summary: pd.DataFrame, level: float = LEVEL) -> str:
     """The shocks whose pre-trend test rejects, in words."""
     shocks = summary.drop(index="pooled", errors="ignore")
-    rejected = [k for k, v in shocks["pretrend_p"].items() if significant(v, level)]
+    rejected = [k for k, v in shocks["pretrend_p"].items() if is_significant(v, level)]
     if not rejected:
         return f"for none of the {len(shocks)} shocks"
     return (f"for {len(rejected)} of the {len(shocks)} shocks ({', '.join(rejected)})")
 
 
-# ------------------------------------------------------------------------- randomization inference
+# ------------------------------------------------------------------- the sign-flip test, placebo dates
 
 
-def randomization(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str], estimator: str
-                  ) -> tuple[sign_flip.SwapResult, Any, str]:
-    """Region swaps within repository on the headline design, and placebo shock dates (symmetric
-    windows, no holiday terms: `econometrics.randomization`); the estimator used for both."""
+def sign_flips_and_dates(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: list[str],
+                         estimator: str) -> tuple[sign_flip.SignFlipResult, Any, str]:
+    """The sign-flip test on the headline design, and placebo shock dates (symmetric windows, no
+    holiday terms, clear of every real shock's window: `econometrics.randomization`); the estimator
+    used for both."""
     est = estimator if estimator in sign_flip.ESTIMATORS else "ols_log"
     data, design, hol = stack_regions(panel, s, windows_for(s, shocks), s.design.treated, s.design.control,
                                       p["min_pre_periods"])
-    swaps = sign_flip.region_swaps(data, design, ["treat_post", *hol], "treat_post", est, p["ri_draws"],
-                                   p["ri_seed"])
+    swaps = sign_flip.sign_flip_test(data, design, ["treat_post", *hol], "treat_post", est, p["ri_draws"],
+                                     p["ri_seed"])
     dates = randomization_dates.placebo_dates(panel, [pd.Timestamp(x) for x in shocks], s.window, s.design,
-                                              p["min_pre_periods"], est, draws=200, seed=p["ri_seed"])
+                                              p["min_pre_periods"], est, draws=200, seed=p["ri_seed"],
+                                              real=s.shocks)
     return swaps, dates, est
 
 
@@ -609,11 +534,11 @@ def placebo_dates_text(dates: Any) -> str:
             "them qualifies, so this design has no usable placebo dates and gives no p-value")
 
 
-def ri_table(swaps: sign_flip.SwapResult, dates: Any) -> pd.DataFrame:
-    """The two randomization distributions side by side."""
+def ri_table(swaps: sign_flip.SignFlipResult, dates: Any) -> pd.DataFrame:
+    """The sign-flip test and the placebo-date distribution side by side."""
     fail = dates.failures
     return pd.DataFrame([
-        {"distribution": "region labels swapped within repository", "drawn": swaps.draws,
+        {"distribution": "sign-flip test (each repository's difference)", "drawn": swaps.draws,
          "qualified": swaps.draws, "p": swaps.p_value, "Why draws failed": ""},
         {"distribution": "placebo shock dates (real spacing)", "drawn": dates.drawn,
          "qualified": dates.qualified, "p": dates.p_value,
@@ -758,11 +683,6 @@ def placebo_across(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: 
         cols[f"{label}: p"] = [*pairs["p"].tolist(), triple.p]
     index = pd.Index([*[f"{a}-{b}" for a, b in regions.PAIRS], "(CN-US)-(EU-US)"], name="comparison")
     return pd.DataFrame(cols, index=index)
-
-
-def trend_word(first: float, last: float) -> str:
-    """'grows', 'falls' or 'does not change' from a first to a last value."""
-    return "grows" if last > first else "falls" if last < first else "does not change"
 
 
 def honest_words(breakdown: float) -> str:

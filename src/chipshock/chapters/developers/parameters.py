@@ -95,6 +95,9 @@ PARAMS = ParamSpec(
         Param("estimator", "str", "ols_level", "headline estimator", choices=tuple(ESTIMATOR_LABELS)),
         Param("exclude_release_weeks", "bool", False,
               "drop periods that contain a major open-weight release (data/curated)"),
+        Param("release_window_weeks", "int", 0, "drop the weeks within this many weeks of a major Chinese "
+              "or U.S. open-weight release (data/curated); 0 keeps every week (the chapter shows each "
+              "shock with 1)", min=0, max=8),
         Param("min_pre_periods", "int", 8, "periods of history a repository needs before a shock",
               min=0, max=104),
         Param("min_repos", "int", 5, "repositories a shock needs to be estimated", min=2, max=80),
@@ -108,8 +111,9 @@ PARAMS = ParamSpec(
               "overlap: full windows (the paper's)", choices=WINDOW_RULES),
         Param("holiday_controls", "bool", True, "region x public-holiday-week controls (China, U.S.; "
               "weekly panels only)"),
-        Param("ri_draws", "int", 999, "randomization-inference draws (region swaps)", min=99, max=99_999),
-        Param("ri_seed", "int", 0, "seed of the randomization draws", min=0, max=2**31 - 1),
+        Param("ri_draws", "int", 999, "sign-flip test draws (all sign vectors when fewer)", min=99,
+              max=99_999),
+        Param("ri_seed", "int", 0, "seed of the sign-flip draws", min=0, max=2**31 - 1),
         Param("source", "str", "commits", "commits: the git histories; gharchive: GH Archive fork events "
               "(the paper's measure; needs `chipshock data gharchive` or a BigQuery export)",
               choices=SOURCES),
