@@ -13,7 +13,10 @@ import pandas as pd
 import pytest
 from helpers import REPO, glued
 
-from chipshock.chapters.diffusion import analysis as df
+from chipshock.chapters.diffusion import analysis as A
+from chipshock.chapters.diffusion import common, hubs
+from chipshock.chapters.diffusion import epoch as ep
+from chipshock.chapters.diffusion import github as gh
 from chipshock.chapters.diffusion import parameters as dfp
 from chipshock.data.build import load
 from chipshock.data.tables import hf_models
@@ -31,17 +34,17 @@ PROJECT = Project(REPO)
 
 @pytest.fixture(scope="module")
 def owners() -> pd.DataFrame:
-    return df.read_owner_origin(REPO)
+    return gh.read_owner_origin(REPO)
 
 
 @pytest.fixture(scope="module")
 def llm_owners() -> pd.Series:
     ranking = load(PROJECT, "github_ranking")
-    return ranking.loc[ranking["item"] == df.TOPIC, "repo"].str.split("/", n=1).str[0]
+    return ranking.loc[ranking["item"] == common.TOPIC, "repo"].str.split("/", n=1).str[0]
 
 
 def test_every_owner_of_the_llm_list_is_classified_with_a_reason(owners, llm_owners) -> None:
-    assert df.unclassified_owners(llm_owners, owners) == []
+    assert gh.unclassified_owners(llm_owners, owners) == []
     assert set(owners["origin"]) <= set(dfp.OWNER_ORIGINS)
     assert (owners["reason"].str.len() >= 8).all()
     unknown = owners[owners["origin"] == "unknown"]
@@ -69,34 +72,34 @@ def test_owners_spelt_in_two_cases_agree(owners) -> None:
 
 def test_owner_table_errors_name_the_problem(tmp_path: Path) -> None:
     (tmp_path / "data/curated").mkdir(parents=True)
-    path = tmp_path / df.REPO_OWNER_ORIGIN
+    path = tmp_path / gh.REPO_OWNER_ORIGIN
     path.write_text("owner,origin,reason\nacme,CN,\n")
     with pytest.raises(DataError, match="schema"):
-        df.read_owner_origin(tmp_path)
+        gh.read_owner_origin(tmp_path)
     path.write_text("owner,origin,reason\nAcme,CN,Acme Inc. (Beijing)\nacme,US,Acme Inc. (Ohio)\n")
     with pytest.raises(DataError, match="acme"):
-        df.read_owner_origin(tmp_path)
+        gh.read_owner_origin(tmp_path)
     path.unlink()
     with pytest.raises(DataError, match="missing"):
-        df.read_owner_origin(tmp_path)
+        gh.read_owner_origin(tmp_path)
 
 
 def test_an_unlisted_owner_is_a_clear_error(owners) -> None:
-    ranking = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"]), "item": [df.TOPIC],
+    ranking = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"]), "item": [common.TOPIC],
                             "repo": ["nobody-knows/thing"], "rank": [1], "stars": [1], "forks": [1]})
     p = dfp.PARAMS.resolve({})
     with pytest.raises(DataError, match="nobody-knows"):
-        df.ranking_panel(ranking, owners, p)
+        gh.ranking_panel(ranking, owners, p)
 
 
 @pytest.fixture(scope="module")
 def kinds() -> pd.DataFrame:
-    return df.read_repo_kind(REPO)
+    return gh.read_repo_kind(REPO)
 
 
 def test_every_repository_of_the_llm_list_has_a_kind_with_a_reason(kinds) -> None:
     ranking = load(PROJECT, "github_ranking")
-    llm = set(ranking.loc[ranking["item"] == df.TOPIC, "repo"])
+    llm = set(ranking.loc[ranking["item"] == common.TOPIC, "repo"])
     assert llm <= set(kinds["repo"])
     extra = kinds[~kinds["repo"].isin(llm)]  # none stale: the others are the second list's
     assert extra["reason"].str.contains("second list only").all() and len(extra) == 10
@@ -114,24 +117,24 @@ def test_well_known_kinds(kinds, repo: str, kind: str) -> None:
 
 
 def test_the_kind_parameter_filters_and_an_unkinded_repository_is_a_clear_error(owners) -> None:
-    ranking = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"] * 2), "item": [df.TOPIC] * 2,
+    ranking = pd.DataFrame({"date": pd.to_datetime(["2024-01-01"] * 2), "item": [common.TOPIC] * 2,
                             "repo": ["QwenLM/Qwen", "lobehub/lobe-chat"], "rank": [1, 2], "stars": 1,
                             "forks": 1})
     kinds = pd.DataFrame({"repo": ["QwenLM/Qwen", "lobehub/lobe-chat"], "kind": ["model", "application"],
                           "reason": ["model weights", "a chat client"]})
     p = dfp.PARAMS.resolve({})
-    assert list(df.ranking_panel(ranking, owners, p, kinds)["repo"]) == ["QwenLM/Qwen"]
+    assert list(gh.ranking_panel(ranking, owners, p, kinds)["repo"]) == ["QwenLM/Qwen"]
     p_all = dfp.PARAMS.resolve({"repo_kinds": "model,application"})
-    assert len(df.ranking_panel(ranking, owners, p_all, kinds)) == 2
+    assert len(gh.ranking_panel(ranking, owners, p_all, kinds)) == 2
     with pytest.raises(DataError, match=r"lobehub/lobe-chat.*kind"):
-        df.ranking_panel(ranking, owners, p, kinds.iloc[:1])
+        gh.ranking_panel(ranking, owners, p, kinds.iloc[:1])
 
 
 def test_kind_table_schema_errors_name_the_problem(tmp_path: Path) -> None:
     (tmp_path / "data/curated").mkdir(parents=True)
     (tmp_path / dfp.REPO_KIND).write_text("repo,kind,reason\na/b,app,a chat client\n")
     with pytest.raises(DataError, match="schema"):
-        df.read_repo_kind(tmp_path)
+        gh.read_repo_kind(tmp_path)
 
 
 def test_every_hub_publisher_in_the_data_is_classified() -> None:
@@ -157,7 +160,7 @@ def test_every_hub_publisher_in_the_data_is_classified() -> None:
     ("BAAI/bge-m3", "BGE"), ("mistralai/Mistral-7B-v0.1", "Mistral"),
 ])
 def test_families(model_id: str, family: str) -> None:
-    assert df.families(pd.Series([model_id]))["family"].iloc[0] == family
+    assert hubs.families(pd.Series([model_id]))["family"].iloc[0] == family
 
 
 def _hub(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
@@ -168,15 +171,15 @@ def _hub(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
 def test_balance_keeps_accounts_and_models_present_in_every_crawl() -> None:
     panel = _hub([("2025-01-01", "a", "a/1", 1), ("2025-02-01", "a", "a/1", 2), ("2025-02-01", "a", "a/2", 2),
                   ("2025-01-01", "b", "b/1", 1), ("2025-02-01", "c", "c/1", 1)])
-    assert sorted(df.balance(panel)["model_id"].unique()) == ["a/1"]
+    assert sorted(hubs.balance(panel)["model_id"].unique()) == ["a/1"]
 
 
 def test_modelscope_flows_use_consecutive_crawls_and_the_running_maximum() -> None:
     panel = _hub([("2025-01-01", "a", "a/1", 100), ("2025-01-31", "a", "a/1", 160),
                   ("2025-03-02", "a", "a/1", 10), ("2025-04-01", "a", "a/1", 190),   # a dip and a return
                   ("2025-03-02", "a", "a/2", 50), ("2025-04-01", "a", "a/2", 80)])  # a new model
-    panel = pd.concat([panel, df.families(panel["model_id"])], axis=1)
-    flows = df.modelscope_flows(panel).set_index(["model_id", "crawl_date"])
+    panel = pd.concat([panel, hubs.families(panel["model_id"])], axis=1)
+    flows = hubs.modelscope_flows(panel).set_index(["model_id", "crawl_date"])
     assert flows.loc[("a/1", pd.Timestamp("2025-01-31")), "delta"] == 60
     assert flows.loc[("a/1", pd.Timestamp("2025-03-02")), "delta"] == 0  # the dip subtracts nothing
     assert flows.loc[("a/1", pd.Timestamp("2025-04-01")), "delta"] == 30  # and adds back nothing
@@ -188,7 +191,7 @@ def test_modelscope_flows_use_consecutive_crawls_and_the_running_maximum() -> No
 def test_china_share_by_origin() -> None:
     panel = pd.DataFrame({"crawl_date": pd.to_datetime(["2025-01-01"] * 3), "origin": ["CN", "US", "US"],
                           "downloads_last_month": [1, 2, 1]})
-    assert df.china_share(df.by_origin(panel, "downloads_last_month")).iloc[0] == pytest.approx(0.25)
+    assert hubs.china_share(hubs.by_origin(panel, "downloads_last_month")).iloc[0] == pytest.approx(0.25)
 
 
 def _share(values: list[float]) -> pd.Series:
@@ -202,29 +205,35 @@ def _share(values: list[float]) -> pd.Series:
     ([0.30, 0.10, 0.11, 0.12, 0.13, 0.14], "showed no clear trend"),  # endpoints fall, path rises
 ])
 def test_trend_word_follows_the_whole_path(values: list[float], word: str) -> None:
-    trend = df.share_trend(_share(values))
-    assert df.trend_word(trend) == word
+    trend = hubs.share_trend(_share(values))
+    assert A.share_trend_words(trend) == word
     assert trend["ci_low"] <= trend["slope"] <= trend["ci_high"] and trend["n"] == len(values)
 
 
 def test_trend_slope_is_per_year() -> None:
     s = pd.Series([0.1, 0.2, 0.3], index=pd.to_datetime(["2024-01-01", "2024-12-31", "2025-12-31"]))
-    assert df.share_trend(s)["slope"] == pytest.approx(0.1 / (365 / 365.25), rel=1e-3)
-    with pytest.raises(df.EmptySelection, match="three crawls"):
-        df.share_trend(s.iloc[:2])
+    assert hubs.share_trend(s)["slope"] == pytest.approx(0.1 / (365 / 365.25), rel=1e-3)
+    with pytest.raises(common.EmptySelection, match="three crawls"):
+        hubs.share_trend(s.iloc[:2])
 
 
 @pytest.mark.parametrize(("a", "b", "phrase"), [(2, 1, "larger than"), (1, 2, "smaller than"),
                                                 (1, 1, "the same as")])
-def test_compare_phrase_covers_ties(a: float, b: float, phrase: str) -> None:
-    assert df.compare_phrase(a, b) == phrase
+def test_family_takeaway_covers_ties(a: float, b: float, phrase: str) -> None:
+    assert A.family_takeaway(a, b, "balanced panel").endswith(f"is {phrase} Llama's.")
+
+
+@pytest.mark.parametrize(("ratio", "word"), [(0.1, "small beside"), (0.5, "comparable to"),
+                                             (1.99, "comparable to"), (2.0, "larger than")])
+def test_mirror_size_word(ratio: float, word: str) -> None:
+    assert hubs.size_word(ratio) == word
 
 
 def test_an_absent_account_is_said_not_printed_as_zero() -> None:
-    assert df.presence_text(0.0, False, "deepseek-ai").startswith("nothing measurable")
-    assert "deepseek-ai" in df.presence_text(0.0, False, "deepseek-ai")
-    assert df.presence_text(0.0, True, "deepseek-ai") == "0.0%"
-    assert df.presence_text(0.1234, True, "x") == "12.3%"
+    assert hubs.presence_text(0.0, False, "deepseek-ai").startswith("nothing measurable")
+    assert "deepseek-ai" in hubs.presence_text(0.0, False, "deepseek-ai")
+    assert hubs.presence_text(0.0, True, "deepseek-ai") == "0.0%"
+    assert hubs.presence_text(0.1234, True, "x") == "12.3%"
 
 
 def _families() -> pd.DataFrame:
@@ -237,19 +246,19 @@ def _families() -> pd.DataFrame:
 
     def add(x: pd.DataFrame) -> pd.DataFrame:
         x = x.reset_index(drop=True)
-        return pd.concat([x, df.families(x["model_id"])], axis=1)
+        return pd.concat([x, hubs.families(x["model_id"])], axis=1)
 
-    return pd.concat([df.by_family(add(bal), "downloads_last_month").assign(panel="balanced panel"),
-                      df.by_family(add(full), "downloads_last_month").assign(panel="full panel")],
+    return pd.concat([hubs.by_family(add(bal), "downloads_last_month").assign(panel="balanced panel"),
+                      hubs.by_family(add(full), "downloads_last_month").assign(panel="full panel")],
                      ignore_index=True)
 
 
 def test_family_chart_draws_one_line_per_family_and_panel() -> None:
     fam = _families()
-    drawn, absent = df.drawn_families(fam)
+    drawn, absent = hubs.drawn_families(fam)
     assert sorted(absent) == ["DeepSeek (balanced panel)", "Gemma (balanced panel)", "Gemma (full panel)",
                               "Llama (balanced panel)", "Llama (full panel)"]
-    spec = df.family_chart(drawn, "downloads").to_dict()
+    spec = hubs.family_chart(drawn, "downloads").to_dict()
     assert spec["facet"]["column"]["field"] == "panel"
     for _, line in drawn.groupby(["panel", "family"]):
         dates = line["crawl_date"]
@@ -261,7 +270,7 @@ def test_family_chart_draws_one_line_per_family_and_panel() -> None:
 def test_family_chart_refuses_a_line_that_mixes_panels() -> None:
     mixed = _families().drop(columns="panel").assign(panel="one panel")  # the old, zig-zagging line
     with pytest.raises(ValueError, match="repeated or unordered"):
-        df.family_chart(mixed, "downloads")
+        hubs.family_chart(mixed, "downloads")
 
 
 # --------------------------------------------------------------------------- GitHub flows
@@ -277,10 +286,10 @@ def test_daily_flows_handle_entry_gaps_and_exit() -> None:
                       ("2024-01-04", "a/x", 20),                              # gap: no flow
                       ("2024-01-05", "a/x", 21),                              # flow 1
                       ("2024-01-02", "b/y", 5), ("2024-01-03", "b/y", 9)])    # entry, then flow 4
-    flows = df.daily_flows(panel, "forks")
+    flows = gh.daily_flows(panel, "forks")
     got = {(r.repo, r.date.strftime("%m-%d")): r.flow for r in flows.itertuples()}
     assert got == {("a/x", "01-02"): 3.0, ("a/x", "01-05"): 1.0, ("b/y", "01-03"): 4.0}
-    acc = df.flow_accounting(panel, flows)
+    acc = gh.flow_accounting(panel, flows)
     assert acc["entries"] == 2 and acc["re_entries_or_gaps"] == 1 and acc["flows"] == 3
 
 
@@ -288,9 +297,9 @@ def test_recount_days_are_flagged() -> None:
     rows = []
     for i in range(10):
         rows += [("2024-01-01", f"o/r{i}", 100), ("2024-01-02", f"o/r{i}", 100 - (i < 4) * 50 + (i >= 4))]
-    flows = df.daily_flows(_ranking(rows), "forks")
+    flows = gh.daily_flows(_ranking(rows), "forks")
     assert flows["revision"].all()  # 4 of 10 repositories lost forks on the same day
-    assert df.weekly_panel(flows).empty
+    assert gh.weekly_panel(flows).empty
 
 
 # --------------------------------------------------------------------------- the repository-level DiD
@@ -316,10 +325,10 @@ def simulated_repos(seed: int = 2, repos: int = 40, weeks: int = 30, effect: flo
 def test_repo_did_matches_pyfixest() -> None:
     pf = pytest.importorskip("pyfixest")
     weekly = simulated_repos()
-    rd = df.RepoDesign(window=10, panel="both_sides", estimator="ols_level")
+    rd = gh.RepoDesign(window=10, panel="both_sides", estimator="ols_level")
     shocks = [pd.Timestamp("2024-03-25"), pd.Timestamp("2024-05-06")]
-    data = df.repo_stack(weekly, shocks, rd)
-    fit = df.repo_did(data)
+    data = gh.repo_stack(weekly, shocks, rd)
+    fit = gh.repo_did(data)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = pf.feols("y ~ treat_post | repo^shock + week^shock", data, vcov={"CRV1": "repo"})
@@ -332,10 +341,10 @@ def test_repo_did_matches_pyfixest() -> None:
 def test_event_study_matches_pyfixest() -> None:
     pf = pytest.importorskip("pyfixest")
     weekly = simulated_repos(seed=5)
-    rd = df.RepoDesign(window=12, panel="both_sides", estimator="ols_asinh")
-    table = df.event_study(weekly, rd, "2024-04-01").set_index("rel")
-    data = df.repo_stack(weekly, [pd.Timestamp("2024-04-01")], rd)
-    data = data.assign(bin=np.floor_divide(data["rel"], df.EVENT_BIN))
+    rd = gh.RepoDesign(window=12, panel="both_sides", estimator="ols_asinh")
+    table = gh.event_study(weekly, rd, "2024-04-01").set_index("rel")
+    data = gh.repo_stack(weekly, [pd.Timestamp("2024-04-01")], rd)
+    data = data.assign(bin=np.floor_divide(data["rel"], gh.EVENT_BIN))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         ref = pf.feols("y ~ i(bin, treated, ref=-1) | repo^shock + week^shock", data, vcov={"CRV1": "repo"})
@@ -347,15 +356,15 @@ def test_event_study_matches_pyfixest() -> None:
 
 def test_did_recovers_the_simulated_effect() -> None:
     weekly = simulated_repos(seed=11, repos=80)
-    rd = df.RepoDesign(window=10, panel="both_sides", estimator="ols_level")
-    table = df.did_table(weekly, rd, ["2024-04-01"])
+    rd = gh.RepoDesign(window=10, panel="both_sides", estimator="ols_level")
+    table = gh.did_table(weekly, rd, ["2024-04-01"])
     assert table.loc["2024-04-01", "ci_low"] < 1.5 < table.loc["2024-04-01", "ci_high"]
 
 
 def test_balanced_windows_keep_only_repositories_present_every_week() -> None:
     weekly = simulated_repos()
-    rd = df.RepoDesign(window=6, panel="balanced", estimator="ols_level")
-    data = df.repo_stack(weekly, [pd.Timestamp("2024-04-01")], rd)
+    rd = gh.RepoDesign(window=6, panel="balanced", estimator="ols_level")
+    data = gh.repo_stack(weekly, [pd.Timestamp("2024-04-01")], rd)
     assert (data.groupby("repo").size() == 12).all()
 
 
@@ -364,10 +373,10 @@ def test_listed_panel_keeps_entrants_and_the_table_counts_entry_and_exit() -> No
     shock = pd.Timestamp("2024-04-01")  # week 13 of 30
     weekly = weekly[~((weekly["repo"] == "o0/r") & (weekly["week"] < shock))]        # enters at the shock
     weekly = weekly[~((weekly["repo"] == "o1/r") & (weekly["week"] >= shock))]       # leaves at the shock
-    listed = df.repo_stack(weekly, [shock], df.RepoDesign(6, "listed", "ols_level"))
-    both = df.repo_stack(weekly, [shock], df.RepoDesign(6, "both_sides", "ols_level"))
+    listed = gh.repo_stack(weekly, [shock], gh.RepoDesign(6, "listed", "ols_level"))
+    both = gh.repo_stack(weekly, [shock], gh.RepoDesign(6, "both_sides", "ols_level"))
     assert {"o0/r", "o1/r"} <= set(listed["repo"]) and not {"o0/r", "o1/r"} & set(both["repo"])
-    table = df.entry_exit(weekly, [shock], 6)
+    table = gh.entry_exit(weekly, [shock], 6)
     cn, us = table.loc[("2024-04-01", "CN")], table.loc[("2024-04-01", "US")]
     assert cn["only_before"] == 1 and us["only_after"] == 1  # o1 is Chinese-owned, o0 U.S.-owned
     assert (table["listed"] == 10).all() and (table["throughout"] <= table["listed"]).all()
@@ -375,24 +384,24 @@ def test_listed_panel_keeps_entrants_and_the_table_counts_entry_and_exit() -> No
 
 def test_estimable_needs_five_repositories_per_side_observed_before_and_after() -> None:
     weekly = simulated_repos(repos=20)
-    rd = df.RepoDesign(6, "listed", "ols_level")
+    rd = gh.RepoDesign(6, "listed", "ols_level")
     shock = pd.Timestamp("2024-04-01")
     cn = sorted(weekly.loc[weekly["origin"] == "CN", "repo"].unique())
     keep = weekly[~weekly["repo"].isin(cn[5:])]  # five Chinese-owned repositories: estimable
-    assert df.identification(keep, rd, [shock])["estimable"].iloc[0]
+    assert gh.identification(keep, rd, [shock])["estimable"].iloc[0]
     post_only = keep[~((keep["repo"] == cn[0]) & (keep["week"] < shock))]  # one of them only after
-    ident = df.identification(post_only, rd, [shock])
+    ident = gh.identification(post_only, rd, [shock])
     assert ident["CN-owned repositories"].iloc[0] == 5 and ident["CN-owned, both sides"].iloc[0] == 4
     assert not ident["estimable"].iloc[0] and "fewer than 5" in ident["why not"].iloc[0]
 
 
 def test_few_clusters_get_the_wild_bootstrap_and_many_do_not() -> None:
     few = simulated_repos(seed=4, repos=12)
-    table = df.did_table(few, df.RepoDesign(6, "listed", "ols_level"), ["2024-04-01"])
+    table = gh.did_table(few, gh.RepoDesign(6, "listed", "ols_level"), ["2024-04-01"])
     row = table.iloc[0]
-    assert row["repositories"] < df.FEW_CLUSTERS and 0 < row["bootstrap p"] <= 1
+    assert row["repositories"] < gh.FEW_CLUSTERS and 0 < row["bootstrap p"] <= 1
     assert row["p used"] == row["bootstrap p"]
-    many = df.did_table(simulated_repos(seed=4, repos=40), df.RepoDesign(6, "listed", "ols_level"),
+    many = gh.did_table(simulated_repos(seed=4, repos=40), gh.RepoDesign(6, "listed", "ols_level"),
                         ["2024-04-01"]).iloc[0]
     assert np.isnan(many["bootstrap p"]) and many["p used"] == many["p"]
 
@@ -400,11 +409,11 @@ def test_few_clusters_get_the_wild_bootstrap_and_many_do_not() -> None:
 def test_bootstrap_with_week_indicators_equals_brute_force_refits() -> None:
     """With 8 clusters every sign pattern is enumerated; refit each bootstrap sample from scratch."""
     weekly = simulated_repos(seed=9, repos=8, weeks=12)
-    data = df.repo_stack(weekly, [pd.Timestamp("2024-02-12")], df.RepoDesign(4, "listed", "ols_level"))
-    fast = df.bootstrap_p(data)
-    frame, names = df.week_dummies(data)
+    data = gh.repo_stack(weekly, [pd.Timestamp("2024-02-12")], gh.RepoDesign(4, "listed", "ols_level"))
+    fast = gh.bootstrap_p(data)
+    frame, names = gh.week_dummies(data)
     fit = fit_ols(frame, "y", ["treat_post", *names], [["repo", "shock"]], "repo")
-    assert fit.coef[0] == pytest.approx(df.repo_did(data).coef[0], abs=1e-9)  # same point estimate
+    assert fit.coef[0] == pytest.approx(gh.repo_did(data).coef[0], abs=1e-9)  # same point estimate
     xt, yt, clusters = fit._design
     xr = xt[:, 1:]
     fitted = xr @ np.linalg.lstsq(xr, yt, rcond=None)[0]
@@ -425,11 +434,11 @@ def test_bootstrap_with_week_indicators_equals_brute_force_refits() -> None:
 def test_a_shock_without_both_sides_is_not_estimable() -> None:
     weekly = simulated_repos()
     weekly = weekly[weekly["origin"] == "US"]
-    rd = df.RepoDesign(window=6, panel="listed", estimator="ols_level")
-    ident = df.identification(weekly, rd, [pd.Timestamp("2024-04-01")])
+    rd = gh.RepoDesign(window=6, panel="listed", estimator="ols_level")
+    ident = gh.identification(weekly, rd, [pd.Timestamp("2024-04-01")])
     assert not ident["estimable"].any()
-    with pytest.raises(df.NoEstimableShock, match="no shock can be estimated"):
-        raise df.NoEstimableShock(ident)
+    with pytest.raises(gh.NoEstimableShock, match="no shock can be estimated"):
+        raise gh.NoEstimableShock(ident)
 
 
 # --------------------------------------------------------------------------- Epoch AI
@@ -440,7 +449,7 @@ def test_epoch_counts_joint_models_for_both_sides() -> None:
         "country": ["China", "United States of America,China", "Hong Kong,China", "France"],
         "publication_date": pd.to_datetime(["2024-01-01", "2024-02-01", "2023-03-01", "2024-01-01"]),
         "open_weights": pd.array([True, True, pd.NA, False], dtype="boolean")})
-    table = df.epoch_by_year(epoch, "2025-03").set_index(["year", "origin", "access"])["models"]
+    table = ep.epoch_by_year(epoch, "2025-03").set_index(["year", "origin", "access"])["models"]
     assert table[(2024, "CN", "open weights")] == 2 and table[(2024, "US", "open weights")] == 1
     assert table[(2023, "CN", "access not stated")] == 1 and table[(2024, "US", "closed")] == 0
 
@@ -454,12 +463,12 @@ def test_epoch_share_test_counts_and_bounds_the_unstated_entries() -> None:
                  (2020, "CN", "access not stated"): 20, (2020, "US", "access not stated"): 0,
                  (2024, "CN", "open weights"): 40, (2024, "US", "open weights"): 60,
                  (2024, "CN", "access not stated"): 0, (2024, "US", "access not stated"): 50})
-    test = df.epoch_share_test(table, (2017, 2022), 2024)
+    test = ep.epoch_share_test(table, (2017, 2022), 2024)
     assert test.loc["stated", "p1"] == pytest.approx(0.1) and test.loc["stated", "p2"] == pytest.approx(0.4)
     assert test.loc["stated", "p"] < 0.001 and test.loc["stated", "ci_low"] > 0
     least = test.loc["least for China"]  # 20 unstated Chinese counted open early, 50 U.S. open late
     assert least["p1"] == pytest.approx(30 / 120) and least["p2"] == pytest.approx(40 / 150)
-    assert df.change_word(least["diff"], least["p"]) == "not significantly different"
+    assert A.epoch_share_word(least) == "not significantly different"
     assert test.loc["most for China", "p2"] == pytest.approx(0.4)
     assert test.loc["stated", "early models"] == 100 and test.loc["least for China", "late models"] == 150
 
@@ -468,7 +477,7 @@ def test_epoch_share_test_counts_and_bounds_the_unstated_entries() -> None:
 def test_two_proportions_matches_statsmodels_and_scipy(x1: int, n1: int, x2: int, n2: int) -> None:
     from scipy.stats import fisher_exact
     from statsmodels.stats.proportion import confint_proportions_2indep
-    got = df.two_proportions(x1, n1, x2, n2)
+    got = ep.two_proportions(x1, n1, x2, n2)
     lo, hi = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb")
     assert got["diff"] == pytest.approx(x2 / n2 - x1 / n1)
     assert got["ci_low"] == pytest.approx(lo, abs=1e-9) and got["ci_high"] == pytest.approx(hi, abs=1e-9)
@@ -476,8 +485,8 @@ def test_two_proportions_matches_statsmodels_and_scipy(x1: int, n1: int, x2: int
 
 
 def test_two_proportions_needs_models_in_both_periods() -> None:
-    with pytest.raises(df.EmptySelection, match="at least one model"):
-        df.two_proportions(0, 0, 1, 2)
+    with pytest.raises(common.EmptySelection, match="at least one model"):
+        ep.two_proportions(0, 0, 1, 2)
 
 
 @pytest.mark.parametrize(("diff", "p", "word"), [
@@ -485,7 +494,7 @@ def test_two_proportions_needs_models_in_both_periods() -> None:
     (-0.2, 0.2, "not significantly different"),
 ])
 def test_change_word_covers_every_sign_and_significance(diff: float, p: float, word: str) -> None:
-    assert df.change_word(diff, p) == word
+    assert A.epoch_share_word(pd.Series({"diff": diff, "p": p})) == word
 
 
 SIG, NOT = "statistically significant", "not statistically significant"
@@ -498,7 +507,7 @@ SIG, NOT = "statistically significant", "not statistically significant"
 def test_significance_words_use_the_p_value_used(coef: float, p: float, direction: str,
                                                  significance: str) -> None:
     row = pd.Series({"coef": coef, "p": 0.999, "p used": p})
-    assert df.significance_words(row) == {"direction": direction, "significance": significance}
+    assert A.pooled_words(row) == (direction, significance)
 
 
 # --------------------------------------------------------------------------- the second top-100 list
@@ -513,7 +522,7 @@ def test_stock_flows_bridge_short_gaps_and_not_long_ones() -> None:
                      ("2022-01-05", "a/x", 20),                               # 6 over 3 days: 2 a day
                      ("2022-02-01", "a/x", 90),                               # a 27-day gap: no flow
                      ("2022-02-02", "a/x", 89)])                              # a net loss is kept
-    flows = df.stock_flows(daily, "forks")
+    flows = gh.stock_flows(daily, "forks")
     assert flows["flow"].tolist() == [4.0, 2.0, -1.0] and flows["gap"].tolist() == [1, 3, 1]
 
 
@@ -521,33 +530,33 @@ def test_shock_coverage_counts_origins_on_both_sides(owners) -> None:
     days = pd.date_range("2022-07-01", "2022-09-30")
     rows = [(str(d.date()), "huggingface/transformers", i) for i, d in enumerate(days)]
     rows += [(str(d.date()), "microsoft/DeepSpeed", i) for i, d in enumerate(days[62:66])]  # September only
-    flows = df.with_origin(df.stock_flows(_stocks(rows), "forks"), owners)
-    cov = df.shock_coverage(flows, [pd.Timestamp("2022-08-09")], 20)
+    flows = gh.with_origin(gh.stock_flows(_stocks(rows), "forks"), owners)
+    cov = gh.shock_coverage(flows, [pd.Timestamp("2022-08-09")], 20)
     assert cov.loc[("2022-08-09", "other"), "both sides"] == 1
     us = cov.loc[("2022-08-09", "US")]
     assert us["repositories"] == 1 and us["both sides"] == 0
-    assert cov.loc[("2022-08-09", "CN"), "repositories"] == 0 and not df.comparable(cov, "2022-08-09")
+    assert cov.loc[("2022-08-09", "CN"), "repositories"] == 0 and not gh.comparable(cov, "2022-08-09")
     with pytest.raises(DataError, match="nobody-knows"):
-        df.with_origin(pd.DataFrame({"repo": ["nobody-knows/x"]}), owners)
+        gh.with_origin(pd.DataFrame({"repo": ["nobody-knows/x"]}), owners)
 
 
 def test_around_keeps_the_weeks_near_the_shocks() -> None:
     weekly = pd.DataFrame({"week": pd.date_range("2022-01-03", periods=60, freq="W-MON"), "flow": 1.0})
-    got = df.around(weekly, [pd.Timestamp("2022-08-09"), pd.Timestamp("2022-10-07")], 4)
+    got = gh.around(weekly, [pd.Timestamp("2022-08-09"), pd.Timestamp("2022-10-07")], 4)
     assert got["week"].min() >= pd.Timestamp("2022-07-12") and got["week"].max() < pd.Timestamp("2022-11-04")
     assert len(got) == 16  # the Mondays from 2022-07-18 to 2022-10-31
 
 
 def test_compare_lists_measures_agreement_on_shared_days() -> None:
     first = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03", "2024-01-04"]),
-                          "item": df.TOPIC, "repo": "a/x", "forks": [100, 110, 130, 130]})
+                          "item": common.TOPIC, "repo": "a/x", "forks": [100, 110, 130, 130]})
     second = first.drop(columns="item").assign(forks=[100, 111, 131, 130])
-    got = df.compare_lists(second, first, "forks")
+    got = gh.compare_lists(second, first, "forks")
     assert got["repo_days"] == 4 and got["stock_equal_share"] == 0.5 and got["flow_pairs"] == 3
     assert got["flow_equal_share"] == pytest.approx(1 / 3)  # flows 10/11, 20/20, 0/-1
     assert 0 < got["flow_corr"] <= 1
-    with pytest.raises(df.EmptySelection, match="same day"):
-        df.compare_lists(second.assign(repo="b/y"), first, "forks")
+    with pytest.raises(common.EmptySelection, match="same day"):
+        gh.compare_lists(second.assign(repo="b/y"), first, "forks")
 
 
 # --------------------------------------------------------------------------- parameters
@@ -622,3 +631,26 @@ def test_diffusion_with_other_parameter_sets(project: Project, name: str) -> Non
     if name == "diffusion-2024-shock":
         assert got["epoch_full_year"] == 2023 and got["top_n"] == 50
         assert "no (2023-05-18)" in got["params_table"]
+
+
+# --------------------------------------------------------------------------- section results
+
+@pytest.fixture(scope="module")
+def hub_sections():
+    project = Project(REPO)
+    p = dfp.PARAMS.resolve({})
+    hf = load(project, "hf_models")
+    cov = A.coverage_section(hf, p)
+    return p, hf, cov
+
+
+def test_hub_sections_on_the_processed_crawls(hub_sections) -> None:
+    p, _hf, cov = hub_sections
+    releases = pd.DataFrame({"date": pd.to_datetime([]), "origin": [], "organization": [], "model": []})
+    shares = A.origin_section(cov, releases, p)
+    values = shares.values()
+    assert set(values) == set(A.OriginShares.glue_keys())
+    assert values["cn_downloads_last"] == pytest.approx(shares.cn_share_last)  # downloads is the default
+    assert shares.cn_share_min <= shares.cn_share_last <= shares.cn_share_max
+    assert shares.hub_chart_takeaway.endswith(f"their share {shares.cn_share_word} over the crawls.")
+    assert cov.n_crawls == 11 and cov.panel_word == "balanced"
