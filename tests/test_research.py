@@ -12,7 +12,8 @@ import pytest
 from helpers import REPO, glued
 from scipy import stats
 
-from chipshock.chapters.research import analysis as rs
+from chipshock.chapters.research import analysis as A
+from chipshock.chapters.research import papers as rs
 from chipshock.chapters.research import parameters as rsp
 from chipshock.data.build import load
 from chipshock.errors import DataError, ParamError
@@ -63,7 +64,7 @@ def test_newcombe_interval_and_fisher_test():
     c = rs.compare_years(rs.select(papers, COMPANIES, p), "colm", [2023, 2024, 2025], "CN")
     assert (c["k0"], c["n0"], c["k1"], c["n1"]) == (1, 10, 6, 10)
     assert math.isclose(c["fisher_p"], stats.fisher_exact([[6, 4], [1, 9]]).pvalue)
-    assert rs.change_words(c) == {"direction": "rose", "significance": "not statistically significant"}
+    assert A.change_words(c) == {"direction": "rose", "significance": "not statistically significant"}
 
 
 def test_us_company_use_and_list():
@@ -241,3 +242,19 @@ def test_connector_check_without_the_raw_abstracts_says_how_to_fetch(tmp_path: P
 
     with pytest.raises(DataError, match="chipshock data fetch --only istat_patents"):
         pc.connector_check(tmp_path, istat_frame(), ["qwen"])
+
+
+# --- section results on the processed data --------------------------------------------------------
+
+def test_paper_sections_on_the_processed_table() -> None:
+    from chipshock.data.build import load
+
+    project = Project(REPO)
+    p = rsp.PARAMS.resolve({})
+    sel = A.papers_section(load(project, "papers"), rs.read_company_table(project, p["company_table"]), p)
+    assert set(sel.values()) == set(A.Papers.glue_keys())
+    assert sel.values()["n_CN"] == int(sel.papers["CN"].sum()) and sel.n_papers == len(sel.papers)
+    comp = A.comparison_section(sel.papers, p).values()
+    assert comp["cmp_ci_low"] <= comp["cmp_diff"] <= comp["cmp_ci_high"]
+    assert comp["cmp_diff_pp"] == pytest.approx(100 * comp["cmp_diff"])
+    assert A.count_word(1, 2) == "fewer" and A.count_word(2, 2) == "as many"

@@ -27,6 +27,7 @@ from chipshock.data import patents
 from chipshock.data.curated import read_checked_csv
 from chipshock.data.dictionaries import FAMILY_ORIGIN
 from chipshock.errors import DataError
+from chipshock.tables import Col, Table, format_table
 
 ORIGINS_SCHEMA = pa.DataFrameSchema(
     {"organization": pa.Column(str, unique=True),
@@ -65,6 +66,17 @@ def grants(years: pd.DataFrame, istat: pd.DataFrame, first: int) -> pd.DataFrame
     out = g.join(sample, how="left").fillna({"sample_us": 0}).astype({"sample_us": "int64"})
     out["sample_fraction"] = out["sample_us"] / out["ai_patents"]
     return out
+
+
+def grants_table(table: pd.DataFrame) -> Table:
+    """U.S. AI grants per grant year beside the sample's U.S. patents, as the book's table."""
+    return format_table(table, {"sample_fraction": Col(label="Sample / AI grants", kind="share"),
+                                "ai_pct": "AI share of grants"}, id="grants_table")
+
+
+def origins_table(origins: pd.DataFrame) -> Table:
+    """The top AI assignees by the country of their headquarters, as the book's table."""
+    return format_table(origins, id="assignees_table")
 
 
 def read_origins(root: Path) -> pd.DataFrame:
