@@ -61,16 +61,6 @@ def test_claim3_nothing_estimable() -> None:
     assert C.developers(float("nan"), float("nan"), 0, 1, 0, 0).word == C.UNTESTABLE
 
 
-@pytest.mark.parametrize(("cn", "us", "trend", "p", "word"), [
-    (0.4, 0.3, 0.01, 0.5, C.SUPPORTED), (0.3, 0.3, -0.01, 0.5, C.SUPPORTED),
-    (0.4, 0.3, -0.05, 0.01, C.PARTLY), (0.2, 0.3, 0.05, 0.01, C.PARTLY),
-    (0.10, 0.3, 0.0, 0.9, C.PARTLY), (0.099, 0.3, 0.0, 0.9, C.NOT_SUPPORTED),
-])
-def test_claim4(cn: float, us: float, trend: float, p: float, word: str) -> None:
-    assert C.diffusion(cn, us, trend, p, 10, "downloads").word == word
-    assert C.diffusion(cn, us, trend, p, 1, "downloads").word == C.UNTESTABLE
-
-
 @pytest.mark.parametrize(("first", "last", "p", "word"), [
     (0.01, 0.10, 0.01, C.SUPPORTED), (0.01, 0.09, 0.01, C.PARTLY), (0.08, 0.12, 0.2, C.PARTLY),
     (0.01, 0.05, 0.2, C.NOT_SUPPORTED), (0.2, 0.1, 0.01, C.CONTRADICTED), (0.2, 0.1, 0.3, C.NOT_SUPPORTED),

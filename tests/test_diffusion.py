@@ -3,6 +3,7 @@ pyfixest to 1e-6), parameter checks, and execution with defaults and two other p
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import warnings
@@ -168,10 +169,25 @@ def _hub(rows: list[tuple[str, str, str, int]]) -> pd.DataFrame:
         crawl_date=lambda x: pd.to_datetime(x["crawl_date"]), origin="CN")
 
 
-def test_balance_keeps_accounts_and_models_present_in_every_crawl() -> None:
+def test_balance_keeps_accounts_present_in_every_crawl_with_all_their_models() -> None:
     panel = _hub([("2025-01-01", "a", "a/1", 1), ("2025-02-01", "a", "a/1", 2), ("2025-02-01", "a", "a/2", 2),
                   ("2025-01-01", "b", "b/1", 1), ("2025-02-01", "c", "c/1", 1)])
-    assert sorted(hubs.balance(panel)["model_id"].unique()) == ["a/1"]
+    # account a is in both crawls; its model a/2, released after the first, stays (no Gemma artefact)
+    assert sorted(hubs.balance(panel)["model_id"].unique()) == ["a/1", "a/2"]
+    assert sorted(hubs.balance_models(panel)["model_id"].unique()) == ["a/1"]
+
+
+@pytest.mark.parametrize(("model_id", "kept"), [
+    ("Qwen/Qwen2.5-7B-Instruct", True), ("deepseek-ai/DeepSeek-R1", True), ("google/gemma-3-4b-it", True),
+    ("OpenGVLab/InternVL2-8B", True),  # generative vision-language models are LLM families
+    ("Qwen/Qwen3-Embedding-0.6B", False), ("BAAI/bge-m3", False), ("BAAI/bge-reranker-v2-m3", False),
+    ("google-bert/bert-base-uncased", False), ("openai/whisper-large-v3", False),
+    ("Alibaba-NLP/gte-Qwen2-7B-instruct", True),  # named for Qwen, generative base: kept by name
+])
+def test_llm_family_filter(model_id: str, kept: bool) -> None:
+    panel = pd.DataFrame({"model_id": [model_id]})
+    panel = pd.concat([panel, hubs.families(panel["model_id"])], axis=1)
+    assert len(hubs.llm_models(panel)) == int(kept)
 
 
 def test_modelscope_flows_use_consecutive_crawls_and_the_running_maximum() -> None:
@@ -458,43 +474,77 @@ def _ep(rows: dict[tuple[int, str, str], int]) -> pd.DataFrame:
     return pd.DataFrame([{"year": y, "origin": o, "access": a, "models": n} for (y, o, a), n in rows.items()])
 
 
-def test_epoch_share_test_counts_and_bounds_the_unstated_entries() -> None:
-    table = _ep({(2020, "CN", "open weights"): 10, (2020, "US", "open weights"): 90,
+def test_epoch_openness_is_compared_within_each_country() -> None:
+    table = _ep({(2020, "CN", "open weights"): 10, (2020, "CN", "closed"): 30,
+                 (2020, "US", "open weights"): 90, (2020, "US", "closed"): 90,
                  (2020, "CN", "access not stated"): 20, (2020, "US", "access not stated"): 0,
-                 (2024, "CN", "open weights"): 40, (2024, "US", "open weights"): 60,
+                 (2024, "CN", "open weights"): 40, (2024, "CN", "closed"): 10,
+                 (2024, "US", "open weights"): 60, (2024, "US", "closed"): 60,
                  (2024, "CN", "access not stated"): 0, (2024, "US", "access not stated"): 50})
-    test = ep.epoch_share_test(table, (2017, 2022), 2024)
-    assert test.loc["stated", "p1"] == pytest.approx(0.1) and test.loc["stated", "p2"] == pytest.approx(0.4)
-    assert test.loc["stated", "p"] < 0.001 and test.loc["stated", "ci_low"] > 0
+    test = ep.epoch_open_did(table, (2017, 2022), 2024)
+    stated = test.loc["stated"]
+    assert stated["cn_early"] == pytest.approx(0.25) and stated["cn_late"] == pytest.approx(0.8)
+    assert stated["us_early"] == pytest.approx(0.5) and stated["us_late"] == pytest.approx(0.5)
+    assert stated["did"] == pytest.approx(0.55) and stated["p"] < 0.001 and stated["ci_low"] > 0
+    # a change in China's share of all entries alone does not move the comparison: double China's
+    # late entries at the same openness, and the difference in differences stays the same
+    doubled = table.copy()
+    late_cn = (doubled["year"] == 2024) & (doubled["origin"] == "CN")
+    doubled.loc[late_cn, "models"] *= 2
+    assert ep.epoch_open_did(doubled, (2017, 2022), 2024).loc["stated", "did"] == pytest.approx(0.55)
     least = test.loc["least for China"]  # 20 unstated Chinese counted open early, 50 U.S. open late
-    assert least["p1"] == pytest.approx(30 / 120) and least["p2"] == pytest.approx(40 / 150)
-    assert A.epoch_share_word(least) == "not significantly different"
-    assert test.loc["most for China", "p2"] == pytest.approx(0.4)
-    assert test.loc["stated", "early models"] == 100 and test.loc["least for China", "late models"] == 150
+    assert least["cn_early"] == pytest.approx(30 / 60) and least["us_late"] == pytest.approx(110 / 170)
+    assert least["cn_early_n"] == 60 and least["us_late_n"] == 170
+    assert test.loc["most for China", "cn_early"] == pytest.approx(10 / 60)
 
 
-@pytest.mark.parametrize(("x1", "n1", "x2", "n2"), [(10, 100, 40, 100), (9, 11, 3, 17), (0, 5, 5, 5)])
-def test_two_proportions_matches_statsmodels_and_scipy(x1: int, n1: int, x2: int, n2: int) -> None:
-    from scipy.stats import fisher_exact
-    from statsmodels.stats.proportion import confint_proportions_2indep
-    got = ep.two_proportions(x1, n1, x2, n2)
-    lo, hi = confint_proportions_2indep(x2, n2, x1, n1, method="newcomb")
-    assert got["diff"] == pytest.approx(x2 / n2 - x1 / n1)
-    assert got["ci_low"] == pytest.approx(lo, abs=1e-9) and got["ci_high"] == pytest.approx(hi, abs=1e-9)
-    assert got["p"] == pytest.approx(fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue)
+def test_open_did_standard_error_and_empty_periods() -> None:
+    got = ep.open_did((10, 40), (90, 180), (40, 50), (60, 120))
+    se = math.sqrt(.25 * .75 / 40 + .5 * .5 / 180 + .8 * .2 / 50 + .5 * .5 / 120)
+    assert got["ci_high"] - got["did"] == pytest.approx(1.959964 * se, rel=1e-5)
+    with pytest.raises(common.EmptySelection, match="no model of known access"):
+        ep.open_did((0, 0), (1, 2), (1, 2), (1, 2))
 
 
-def test_two_proportions_needs_models_in_both_periods() -> None:
-    with pytest.raises(common.EmptySelection, match="at least one model"):
-        ep.two_proportions(0, 0, 1, 2)
-
-
-@pytest.mark.parametrize(("diff", "p", "word"), [
-    (0.2, 0.01, "higher"), (-0.2, 0.01, "lower"), (0.2, 0.2, "not significantly different"),
-    (-0.2, 0.2, "not significantly different"),
+@pytest.mark.parametrize(("did", "p", "word"), [
+    (0.2, 0.01, "rose more for China than for the U.S."),
+    (-0.2, 0.01, "rose less (or fell more) for China than for the U.S."),
+    (0.2, 0.2, "did not move significantly differently for China and the U.S."),
+    (-0.2, 0.2, "did not move significantly differently for China and the U.S."),
 ])
-def test_change_word_covers_every_sign_and_significance(diff: float, p: float, word: str) -> None:
-    assert A.epoch_share_word(pd.Series({"diff": diff, "p": p})) == word
+def test_epoch_did_word_covers_every_sign_and_significance(did: float, p: float, word: str) -> None:
+    assert A.epoch_did_word(pd.Series({"did": did, "p": p})) == word
+
+
+@pytest.mark.parametrize(("mde", "pre", "word"), [(3.7, 4.2, "uninformative"), (1.0, 4.2, "informative"),
+                                                  (2.1, 4.2, "uninformative"), (1.0, 0.0, "uninformative")])
+def test_a_design_that_detects_only_effects_near_the_pre_mean_is_uninformative(mde, pre, word) -> None:
+    assert ("informative" if gh.informative(mde, pre) else "uninformative") == word
+    row = pd.Series({"coef": 0.1, "p used": 0.9})
+    text = gh.conclusion(row, mde, pre)
+    assert ("is uninformative" in text) == (word == "uninformative")
+    assert "do not support" not in text  # a non-significant estimate is never evidence against the claim
+
+
+def test_model_repositories_are_classified_by_base_model() -> None:
+    kinds = pd.DataFrame({"repo": ["ymcui/Chinese-LLaMA-Alpaca", "QwenLM/Qwen", "langgenius/dify"],
+                          "kind": ["model", "model", "infrastructure"], "reason": "x" * 8})
+    base = gh.read_model_base(REPO, gh.read_repo_kind(REPO))
+    flows = pd.DataFrame({"repo": kinds["repo"], "origin": ["CN", "CN", "CN"], "flow": [1.0, 1.0, 1.0]})
+    out = gh.with_base_origin(flows, kinds, base)
+    # a Chinese owner's Llama fine-tune counts as U.S.; Qwen stays Chinese; infrastructure keeps its owner
+    assert out["origin"].tolist() == ["US", "CN", "CN"] and out["owner_origin"].tolist() == ["CN"] * 3
+    assert base.set_index("repo").loc["ymcui/Chinese-LLaMA-Alpaca", "base_family"] == "Llama"
+
+
+def test_every_model_repository_has_a_base_model_with_a_reason(tmp_path: Path) -> None:
+    kinds = gh.read_repo_kind(REPO)
+    base = gh.read_model_base(REPO, kinds)
+    assert set(kinds.loc[kinds["kind"] == "model", "repo"]) <= set(base["repo"])
+    (tmp_path / "data/curated").mkdir(parents=True)
+    base.iloc[1:].to_csv(tmp_path / dfp.MODEL_REPO_BASE, index=False)
+    with pytest.raises(DataError, match=r"not in data/curated/model_repo_base\.csv"):
+        gh.read_model_base(tmp_path, kinds)
 
 
 SIG, NOT = "statistically significant", "not statistically significant"

@@ -17,9 +17,15 @@ from chipshock import claims as C
 from chipshock.chapters.diffusion import epoch as ep
 from chipshock.chapters.diffusion import github as gh
 from chipshock.chapters.diffusion import hubs
-from chipshock.chapters.diffusion.parameters import GITHUB_FIRST, HUB_METRICS, OWNER_ORIGINS, REPO_PANELS
+from chipshock.chapters.diffusion.parameters import (
+    GITHUB_FIRST,
+    HUB_METRICS,
+    OWNER_ORIGINS,
+    REPO_KINDS,
+    REPO_PANELS,
+)
 from chipshock.data.paper import PAPER_SHOCKS
-from chipshock.numbers import percent
+from chipshock.numbers import interval, p_value, percent, points
 from chipshock.results import SectionResult, flat, internal
 from chipshock.tables import Col, format_table
 from chipshock.wording import (
@@ -34,6 +40,14 @@ from chipshock.wording import (
 )
 
 PANEL_NAMES = ("balanced panel", "full panel")
+
+
+def trend_text(t: dict) -> str:
+    """'+7.4 percentage points a year (95% interval −5.9 to +20.7 points, p = 0.241)'."""
+    return (
+        f"{points(t['slope'])} a year ({interval(100 * t['ci_low'], 100 * t['ci_high'], 1)} points, "
+        f"{p_value(t['p'])})"
+    )
 
 
 def _panel_name(balanced: bool) -> str:
@@ -55,6 +69,7 @@ class Coverage(SectionResult):
     models_last: int
     bal_accounts: int
     bal_models: int
+    bal_models_last: int
     metric_word: str
     panel_word: str
     other_panel_word: str
@@ -83,6 +98,7 @@ def coverage_section(hf: pd.DataFrame, p: Any) -> Coverage:
         models_last=int(cov["models"].iloc[-1]),
         bal_accounts=int(cov["balanced_accounts"].iloc[0]),
         bal_models=int(cov["balanced_models"].iloc[0]),
+        bal_models_last=int(cov["balanced_models"].iloc[-1]),
         metric_word=hubs.HUB_METRIC_WORDS[p["metric"]],
         panel_word="balanced" if p["balanced"] else "full",
         other_panel_word="full" if p["balanced"] else "balanced",
@@ -116,12 +132,14 @@ class OriginShares(SectionResult):
     cn_share_trend_ci_low: float
     cn_share_trend_ci_high: float
     cn_share_trend_p: float
+    cn_share_trend_text: str
     other_share_first: float
     other_share_last: float
     other_share_word: str
     other_share_trend_slope: float
     other_share_trend_ci_low: float
     other_share_trend_ci_high: float
+    other_share_trend_text: str
     metric_share_table: Any
     strongest_metric: str
     cn_metrics: dict = flat(CN_METRIC_KEYS)
@@ -175,12 +193,14 @@ def origin_section(cov: Coverage, releases: pd.DataFrame, p: Any) -> OriginShare
         cn_share_trend_ci_low=t["ci_low"],
         cn_share_trend_ci_high=t["ci_high"],
         cn_share_trend_p=t["p"],
+        cn_share_trend_text=trend_text(t),
         other_share_first=float(other_share.iloc[0]),
         other_share_last=float(other_share.iloc[-1]),
         other_share_word=share_trend_words(o),
         other_share_trend_slope=o["slope"],
         other_share_trend_ci_low=o["ci_low"],
         other_share_trend_ci_high=o["ci_high"],
+        other_share_trend_text=trend_text(o),
         metric_share_table=format_table(
             all_metrics, {c: Col(kind="share") for c in all_metrics}, id="metric_share_table"
         ),
@@ -261,6 +281,126 @@ def families_section(cov: Coverage, p: Any) -> Families:
             for end in ("first", "last")
         },
         head_wide=head_wide,
+    )
+
+
+# --------------------------------------------------------------------------- LLM families: reach
+
+
+@dataclass(frozen=True)
+class Reach:
+    """One specification's reach in the last observation: Chinese and U.S. publishers' totals and
+    shares of the measure, and the trend of the Chinese share (per year)."""
+
+    cn_reach: float
+    us_reach: float
+    cn_share: float
+    us_share: float
+    trend: dict
+
+    @property
+    def relative(self) -> float:
+        return self.cn_reach / self.us_reach if self.us_reach else float("nan")
+
+
+def reach(table: pd.DataFrame, period: str = "crawl_date") -> Reach:
+    """Reach from a table of value and share per period and origin (`hubs.by_origin`,
+    `github.monthly_flows`): the last period's, with the fitted trend of the Chinese share."""
+    wide = table.pivot(index=period, columns="origin", values="value").fillna(0.0)
+    shares = table.pivot(index=period, columns="origin", values="share").fillna(0.0)
+    last = wide.iloc[-1]
+    cn = shares["CN"] if "CN" in shares else pd.Series(0.0, index=shares.index)
+    nan = float("nan")
+    t = (
+        hubs.share_trend(cn)
+        if len(cn) >= 3
+        else {"slope": nan, "se": nan, "p": nan, "ci_low": nan, "ci_high": nan, "n": len(cn)}
+    )
+    total = float(last.sum())
+    return Reach(
+        float(last.get("CN", 0.0)),
+        float(last.get("US", 0.0)),
+        float(last.get("CN", 0.0)) / total if total else 0.0,
+        float(last.get("US", 0.0)) / total if total else 0.0,
+        t,
+    )
+
+
+def window_reach(table: pd.DataFrame, months: int = 12) -> Reach:
+    """Reach of a monthly flow table over its last `months` months (sums), with the monthly trend."""
+    last = table[table["month"] >= table["month"].max() - pd.DateOffset(months=months - 1)]
+    sums = last.groupby("origin")["value"].sum()
+    total = float(sums.sum())
+    shares = table.pivot(index="month", columns="origin", values="share").fillna(0.0)
+    cn = shares["CN"] if "CN" in shares else pd.Series(0.0, index=shares.index)
+    return Reach(
+        float(sums.get("CN", 0.0)),
+        float(sums.get("US", 0.0)),
+        float(sums.get("CN", 0.0)) / total if total else 0.0,
+        float(sums.get("US", 0.0)) / total if total else 0.0,
+        hubs.share_trend(cn),
+    )
+
+
+HUB_SPECS = {
+    "LLM families, account-balanced": "primary",
+    "all models": "all models",
+    "model-balanced panel": "model-balanced panel",
+    "full panel": "full panel",
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LLMReach(SectionResult):
+    hub_llm_cn_share: float
+    hub_llm_us_share: float
+    hub_llm_cn_reach: float
+    hub_llm_us_reach: float
+    hub_llm_relative: float
+    hub_llm_relative_word: str
+    hub_llm_trend_text: str
+    hub_llm_no_family_share: float
+    hub_llm_n_models: int
+    hub_llm_families: str
+    hub_all_cn_share: float
+    hub_all_us_share: float
+    hub_gemma_first: float
+    hub_gemma_last: float
+    specs: dict = internal()
+
+
+def llm_section(cov: Coverage, p: Any) -> LLMReach:
+    """The primary hub measure of claim 4: the models of named generative LLM families of the
+    publishers present in every crawl, in absolute reach and relative to U.S. publishers, beside
+    the alternatives (all models, the model-balanced panel, the full panel)."""
+    col = HUB_METRICS[p["metric"]]
+    panels = {
+        "primary": hubs.llm_models(cov.bal),
+        "all models": cov.bal,
+        "model-balanced panel": hubs.llm_models(hubs.balance_models(cov.full)),
+        "full panel": hubs.llm_models(cov.full),
+    }
+    specs = {name: reach(hubs.by_origin(panel, col)) for name, panel in panels.items()}
+    r, every = specs["primary"], specs["all models"]
+    last = cov.bal[cov.bal["crawl_date"] == cov.bal["crawl_date"].max()]
+    llm_last = panels["primary"][panels["primary"]["crawl_date"] == cov.bal["crawl_date"].max()]
+    gemma = hubs.by_family(cov.bal, col, ("Gemma",)).set_index("crawl_date")["value"]
+    return LLMReach(
+        hub_llm_cn_share=r.cn_share,
+        hub_llm_us_share=r.us_share,
+        hub_llm_cn_reach=r.cn_reach,
+        hub_llm_us_reach=r.us_reach,
+        hub_llm_relative=r.relative,
+        hub_llm_relative_word=compare(r.cn_reach, r.us_reach, "more than", "less than", "as much as"),
+        hub_llm_trend_text=trend_text(r.trend),
+        hub_llm_no_family_share=1 - float(llm_last[col].sum()) / float(last[col].sum()),
+        hub_llm_n_models=int(llm_last["model_id"].nunique()),
+        hub_llm_families=", ".join(hubs.LLM_FAMILIES),
+        hub_all_cn_share=every.cn_share,
+        hub_all_us_share=every.us_share,
+        hub_gemma_first=float(gemma.iloc[0]),
+        hub_gemma_last=float(gemma.iloc[-1]),
+        specs=specs,
     )
 
 
@@ -407,6 +547,7 @@ class Flows(SectionResult):
     cn_flow_word: str
     cn_flow_trend_ci_low: float
     cn_flow_trend_ci_high: float
+    cn_flow_trend_text: str
     cn_flow_months: int
     cn_flow_first_from: Any
     cn_flow_last_to: Any
@@ -438,12 +579,73 @@ def flows_section(repos: Repositories, releases: pd.DataFrame, p: Any) -> Flows:
         cn_flow_word=word,
         cn_flow_trend_ci_low=t["ci_low"],
         cn_flow_trend_ci_high=t["ci_high"],
+        cn_flow_trend_text=trend_text(t),
         cn_flow_months=t["n"],
         cn_flow_first_from=first_year.index[0],
         cn_flow_last_to=last_year.index[-1],
         top_cn_table=format_table(top_cn, {"total": Col(kind="count")}, id="top_cn_table"),
         top_cn_repo=top_cn.index[0],
         top_cn_share=float(top_cn["share"].iloc[0]),
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Kinds(SectionResult):
+    github_kind_table: Any
+    github_model_cn_share: float
+    github_model_owner_cn_share: float
+    github_infra_cn_share: float
+    github_model_cn_word: str
+    github_infra_cn_word: str
+    github_n_model_repos: int
+    github_n_model_repos_cn_owner_us_base: int
+    model_reach: Reach = internal()
+
+
+KIND_COLS = {
+    "repositories": Col("Repositories", kind="count"),
+    "first 12 months": Col("Chinese share, first 12 months", kind="share"),
+    "last 12 months": Col("Chinese share, last 12 months", kind="share"),
+    "whole panel": Col("Chinese share, whole panel", kind="share"),
+    "trend pp": Col("Trend (percentage points a year)", kind="coef"),
+    "trend low pp": Col("95% interval, low (points)", kind="coef"),
+    "trend high pp": Col("95% interval, high (points)", kind="coef"),
+}
+
+
+def kind_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The by-kind shares as the table shows them: shares, and trends in percentage points."""
+    pp = {
+        "trend pp": 100 * table["trend per year"],
+        "trend low pp": 100 * table["trend low"],
+        "trend high pp": 100 * table["trend high"],
+    }
+    return table.assign(**pp)[list(KIND_COLS)]
+
+
+def kinds_section(ranking: pd.DataFrame, repos: Repositories, base: pd.DataFrame, p: Any) -> Kinds:
+    """China's share of the flows by repository kind (every kind), model repositories classified by
+    the origin of their base model (and, for comparison, by owner)."""
+    all_kinds = {**dict(p), "repo_kinds": list(REPO_KINDS)}
+    every = gh.ranking_panel(ranking, repos.owner_table, all_kinds, repos.kinds)
+    flows = gh.with_base_origin(gh.daily_flows(every, p["repo_metric"]), repos.kinds, base)
+    table = gh.cn_share_by_kind(flows)
+    models = flows[flows["kind"] == "model"]
+    mixed = base[base["repo"].isin(models["repo"])]
+    owner_of = dict(zip(models["repo"], models["owner_origin"], strict=False))
+    pairs = zip(mixed["repo"], mixed["base_origin"], strict=True)
+    crossed = int(sum(owner_of.get(r) == "CN" and o == "US" for r, o in pairs))
+    row_m, row_i = table.loc["model, by base model"], table.loc["infrastructure"]
+    return Kinds(
+        github_kind_table=format_table(kind_frame(table), KIND_COLS, id="github_kind_table"),
+        github_model_cn_share=float(row_m["last 12 months"]),
+        github_model_owner_cn_share=float(table.loc["model, by owner", "last 12 months"]),
+        github_infra_cn_share=float(row_i["last 12 months"]),
+        github_model_cn_word=trend(row_m["trend low"], row_m["trend high"]),
+        github_infra_cn_word=trend(row_i["trend low"], row_i["trend high"]),
+        github_n_model_repos=int(row_m["repositories"]),
+        github_n_model_repos_cn_owner_us_base=crossed,
+        model_reach=window_reach(gh.monthly_flows(models)),
     )
 
 
@@ -477,6 +679,8 @@ class DiD(SectionResult):
     pooled_mde: float
     cn_pre_mean: float
     pooled_repos: int
+    pooled_mde_share: float
+    did_informative: str
     conclusion: str
     pooled_direction: str
     pooled_significance: str
@@ -508,7 +712,8 @@ def did_section(repos: Repositories, p: Any) -> DiD:
     key = "pooled" if "pooled" in did.index else did.index[0]
     row = did.loc[key]
     rob = gh.robustness(weekly, p, estimable)
-    coef, p_used = float(row["coef"]), float(row["p used"])
+    coef = float(row["coef"])
+    mde_, pre = gh.detectable(row), gh.pre_mean(weekly, rd, estimable)
     return DiD(
         entry_table=format_table(entry, id="entry_table"),
         entry_listed=int(entry["listed"].sum()),
@@ -530,12 +735,14 @@ def did_section(repos: Repositories, p: Any) -> DiD:
         pooled_inference="wild cluster bootstrap" if row["repositories"] < gh.FEW_CLUSTERS else "clustered t",
         n_boot_rows=int(did["bootstrap p"].notna().sum()),
         pooled_abs=abs(coef),
-        pooled_mde=gh.detectable(row),
-        cn_pre_mean=gh.pre_mean(weekly, rd, estimable),
+        pooled_mde=mde_,
+        cn_pre_mean=pre,
         pooled_repos=int(row["repositories"]),
-        conclusion=gh.conclusion(row),
-        pooled_direction=direction(coef),
-        pooled_significance=significance(p_used),
+        pooled_mde_share=mde_ / abs(pre) if pre else float("nan"),
+        did_informative="informative" if gh.informative(mde_, pre) else "uninformative",
+        conclusion=gh.conclusion(row, mde_, pre),
+        pooled_direction=pooled_words(row)[0],
+        pooled_significance=pooled_words(row)[1],
         robustness_table=format_table(rob, {"p used": Col(kind="pvalue")}, id="robustness_table"),
         n_rob=len(rob),
         n_rob_positive=int((rob["coef"] > 0).sum()),
@@ -666,7 +873,8 @@ def second_list_section(
 
 # --------------------------------------------------------------------------- Epoch AI
 
-SHARE_KEYS = [f"epoch_share_{n}" for n in ("diff", "ci_low", "ci_high", "p")]
+DID_KEYS = [f"epoch_open_did{n}" for n in ("", "_ci_low", "_ci_high", "_p")]
+RATE_KEYS = [f"epoch_{c}_open_rate_{w}" for c in ("cn", "us") for w in ("early", "late")]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -686,14 +894,13 @@ class Epoch(SectionResult):
     epoch_open_us_prev: int
     epoch_early_last: int
     epoch_test_table: Any
-    epoch_cn_open_share_early: float
-    epoch_cn_open_share_full: float
-    share: dict = flat(SHARE_KEYS)
-    epoch_share_word: str
+    rates: dict = flat(RATE_KEYS)
+    did: dict = flat(DID_KEYS)
+    epoch_open_did_pp: float
+    epoch_open_did_word: str
     epoch_bounds_agree: str
     epoch_least_word: str
-    epoch_least_p2: float
-    epoch_least_p1: float
+    epoch_least_did_pp: float
     epoch_unstated_early: int
     epoch_open_word: str
     epoch_unstated_full: int
@@ -701,15 +908,20 @@ class Epoch(SectionResult):
     n_releases_us: int
 
 
-def epoch_share_word(row: pd.Series) -> str:
-    """'higher'/'lower' when China's share changed significantly, else 'not significantly different'."""
+def epoch_did_word(row: pd.Series) -> str:
+    """How China's openness moved against the U.S.' (the difference in differences), when significant."""
     return tested_change(
-        float(row["diff"]), float(row["p"]), "higher", "lower", "not significantly different"
+        float(row["did"]),
+        float(row["p"]),
+        "rose more for China than for the U.S.",
+        "rose less (or fell more) for China than for the U.S.",
+        "did not move significantly differently for China and the U.S.",
     )
 
 
 def epoch_section(epoch: pd.DataFrame, releases: pd.DataFrame, p: Any) -> Epoch:
-    """Open-weight and closed releases per year and country, and China's share of open-weight models."""
+    """Open-weight and closed releases per year and country (a census of notable models), and the
+    openness of each country's own releases compared across periods by a difference in differences."""
     by_year = ep.epoch_by_year(epoch, p["epoch_export"])
     wide = by_year.pivot_table(index="year", columns=["access", "origin"], values="models", aggfunc="sum")
     last_date = ep.epoch_last_date(epoch, p["epoch_export"])
@@ -717,9 +929,9 @@ def epoch_section(epoch: pd.DataFrame, releases: pd.DataFrame, p: Any) -> Epoch:
     openw = by_year[by_year["access"] == "open weights"].pivot(
         index="year", columns="origin", values="models"
     )
-    test = ep.epoch_share_test(by_year, (ep.EPOCH_FIRST_YEAR, ep.EPOCH_EARLY_LAST), full_year)
+    test = ep.epoch_open_did(by_year, (ep.EPOCH_FIRST_YEAR, ep.EPOCH_EARLY_LAST), full_year)
     stated = test.loc["stated"]
-    words = {n: epoch_share_word(r) for n, r in test.iterrows()}
+    words = {n: epoch_did_word(r) for n, r in test.iterrows()}
     early = ep.epoch_period_counts(by_year, (ep.EPOCH_FIRST_YEAR, ep.EPOCH_EARLY_LAST))["access not stated"]
     unstated = by_year[(by_year["access"] == "access not stated") & (by_year["year"] == full_year)]
     d = releases["date"].dt.date
@@ -729,8 +941,8 @@ def epoch_section(epoch: pd.DataFrame, releases: pd.DataFrame, p: Any) -> Epoch:
     return Epoch(
         epoch_chart=ep.epoch_chart(by_year),
         epoch_chart_takeaway=(
-            f"In {full_year} Epoch AI's database lists {cn} Chinese and {us} U.S. open-weight "
-            f"models: China released {open_word} the United States."
+            f"In {full_year} Epoch AI's census of notable models lists {cn} Chinese and {us} "
+            f"U.S. open-weight models: China released {open_word} the United States."
         ),
         epoch_table=format_table(wide, id="epoch_table"),
         epoch_export=p["epoch_export"],
@@ -744,15 +956,21 @@ def epoch_section(epoch: pd.DataFrame, releases: pd.DataFrame, p: Any) -> Epoch:
         epoch_open_cn_prev=int(openw.loc[full_year - 1, "CN"]),
         epoch_open_us_prev=int(openw.loc[full_year - 1, "US"]),
         epoch_early_last=ep.EPOCH_EARLY_LAST,
-        epoch_test_table=format_table(test.astype(float), ep.EPOCH_TEST_COLS, id="epoch_test_table"),
-        epoch_cn_open_share_early=float(stated["p1"]),
-        epoch_cn_open_share_full=float(stated["p2"]),
-        share={f"epoch_share_{n}": float(stated[n]) for n in ("diff", "ci_low", "ci_high", "p")},
-        epoch_share_word=words["stated"],
+        epoch_test_table=format_table(ep.did_frame(test), ep.EPOCH_TEST_COLS, id="epoch_test_table"),
+        rates={
+            f"epoch_{c}_open_rate_{w}": float(stated[f"{c}_{w}"])
+            for c in ("cn", "us")
+            for w in ("early", "late")
+        },
+        did={
+            f"epoch_open_did{n}": float(stated[c])
+            for n, c in (("", "did"), ("_ci_low", "ci_low"), ("_ci_high", "ci_high"), ("_p", "p"))
+        },
+        epoch_open_did_pp=100 * float(stated["did"]),
+        epoch_open_did_word=words["stated"],
         epoch_bounds_agree="holds" if len(set(words.values())) == 1 else "does not hold",
         epoch_least_word=words["least for China"],
-        epoch_least_p2=float(test.loc["least for China", "p2"]),
-        epoch_least_p1=float(test.loc["least for China", "p1"]),
+        epoch_least_did_pp=100 * float(test.loc["least for China", "did"]),
         epoch_unstated_early=int(early.sum()),
         epoch_open_word=open_word,
         epoch_unstated_full=int(unstated["models"].sum()),
@@ -763,26 +981,75 @@ def epoch_section(epoch: pd.DataFrame, releases: pd.DataFrame, p: Any) -> Epoch:
 
 # --------------------------------------------------------------------------- verdict
 
+VERDICT_TABLE_COLS = {
+    "cn_reach": Col("Chinese reach", kind="count"),
+    "us_reach": Col("U.S. reach", kind="count"),
+    "cn_share": Col("Chinese share", kind="share"),
+    "us_share": Col("U.S. share", kind="share"),
+    "relative": Col("Chinese reach, % of U.S.", kind="share"),
+    "trend_pp": Col("Trend of the Chinese share (points a year)", kind="coef"),
+    "trend_p": Col("Trend p-value", kind="pvalue"),
+    "verdict": Col("Verdict"),
+}
+
 
 @dataclass(frozen=True, kw_only=True)
 class Verdict(SectionResult):
+    claim4_table: Any
     judgement: dict = flat(C.claim_keys(4).values())
 
 
-def verdict_section(shares: OriginShares, p: Any) -> Verdict:
-    """Claim 4 by its rule, on the hub shares of the headline panel."""
-    table = shares.tables[_panel_name(p["balanced"])]
-    wide = table.pivot(index="crawl_date", columns="origin", values="share").fillna(0.0)
-    t = shares.head_trend
-    primary = C.diffusion(
-        shares.cn_share_last,
-        float(wide["US"].iloc[-1]) if "US" in wide else 0.0,
-        float(t["slope"]),
-        float(t["p"]),
-        int(t["n"]),
-        hubs.HUB_METRIC_WORDS[p["metric"]],
+def claim4_verdict(r: Reach, measure: str, unit: str = "") -> C.Verdict:
+    """Claim 4's rule on one specification's reach."""
+    return C.diffusion(r.cn_share, r.us_share, r.cn_reach, r.us_reach, r.trend, measure, unit)
+
+
+def verdict_section(llm: LLMReach, kinds: Kinds, p: Any) -> Verdict:
+    """Claim 4 by its rule on the primary measure and every declared alternative."""
+    measure = (
+        f"the {hubs.HUB_METRIC_WORDS[p['metric']]} of the LLM-family models of the publishers in every crawl"
     )
-    return Verdict(judgement=C.judge(C.claim(4), primary, {}).glue_values())
+    hub_measure = {
+        "all models": "the measure, all models of the publishers in every crawl",
+        "model-balanced panel": "the measure, LLM families, models present in every crawl",
+        "full panel": "the measure, LLM families, every crawled publisher",
+    }
+    primary = claim4_verdict(llm.specs["primary"], measure)
+    under = {name: claim4_verdict(llm.specs[name], words) for name, words in hub_measure.items()}
+    under["GitHub model repositories"] = claim4_verdict(
+        kinds.model_reach,
+        f"new {p['repo_metric']} of the GitHub list's model repositories over its last twelve "
+        "months (by base-model origin)",
+    )
+    judgement = C.judge(C.claim(4), primary, under)
+    specs = {
+        "primary: LLM families, publishers in every crawl": llm.specs["primary"],
+        **{name: llm.specs[name] for name in hub_measure},
+        "GitHub model repositories": kinds.model_reach,
+    }
+    verdicts = {
+        "primary: LLM families, publishers in every crawl": primary.word,
+        **{name: v.word for name, v in under.items()},
+    }
+    frame = pd.DataFrame(
+        {
+            name: {
+                "cn_reach": r.cn_reach,
+                "us_reach": r.us_reach,
+                "cn_share": r.cn_share,
+                "us_share": r.us_share,
+                "relative": r.relative,
+                "trend_pp": 100 * r.trend["slope"],
+                "trend_p": r.trend["p"],
+                "verdict": verdicts[name],
+            }
+            for name, r in specs.items()
+        }
+    ).T
+    return Verdict(
+        claim4_table=format_table(frame, VERDICT_TABLE_COLS, id="claim4_table"),
+        judgement=judgement.glue_values(),
+    )
 
 
 __all__ = [
@@ -792,6 +1059,8 @@ __all__ = [
     "EventStudy",
     "Families",
     "Flows",
+    "Kinds",
+    "LLMReach",
     "ModelScope",
     "OriginShares",
     "Repositories",
@@ -803,6 +1072,8 @@ __all__ = [
     "event_section",
     "families_section",
     "flows_section",
+    "kinds_section",
+    "llm_section",
     "modelscope_section",
     "origin_section",
     "repositories_section",

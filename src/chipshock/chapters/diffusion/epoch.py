@@ -12,6 +12,7 @@ from chipshock.chapters.diffusion.common import (
 )
 from chipshock.charts import ORIGIN_COLOURS, _scale
 from chipshock.tables import Col
+from chipshock.wording import CONFIDENCE
 
 EPOCH_FIRST_YEAR = 2017
 
@@ -52,59 +53,79 @@ def epoch_period_counts(table: pd.DataFrame, years: tuple[int, int]) -> pd.DataF
     return out.reindex(index=["CN", "US"], columns=["open weights", "closed", "access not stated"]).fillna(0)
 
 
-def two_proportions(x1: int, n1: int, x2: int, n2: int, level: float = 0.95) -> dict[str, float]:
-    """p2 - p1 with a Newcombe (Wilson score) interval and Fisher's exact two-sided p-value."""
-    if min(n1, n2) == 0:
-        raise EmptySelection("a proportion needs at least one model in each period; choose another "
+
+
+SCENARIOS = {"stated": (None, None, None, None), "most for China": (False, True, True, False),
+             "least for China": (True, False, False, True)}
+"""How the entries of unstated access count, as (CN early, US early, CN late, US late) open (True),
+closed (False) or left out (None): `most for China` makes China's rise in openness as large and the
+U.S. one as small as the unknowns allow, `least for China` the reverse."""
+
+
+def open_rate(counts: pd.Series, unstated_open: bool | None) -> tuple[int, int]:
+    """Open-weight models and models of known (or assumed) access in one country and period:
+    entries of unstated access are left out (None), counted open (True) or closed (False)."""
+    open_n, known = int(counts["open weights"]), int(counts["open weights"] + counts["closed"])
+    extra = 0 if unstated_open is None else int(counts["access not stated"])
+    return open_n + (extra if unstated_open else 0), known + extra
+
+
+def open_did(cn0: tuple[int, int], us0: tuple[int, int], cn1: tuple[int, int], us1: tuple[int, int],
+             confidence: float = CONFIDENCE) -> dict[str, float]:
+    """Difference in differences of the share open: (CN late − CN early) − (US late − US early), each
+    a share of the country's own models, with a Wald interval and two-sided p-value (four independent
+    binomial shares)."""
+    if min(n for _k, n in (cn0, us0, cn1, us1)) == 0:
+        raise EmptySelection("a country has no model of known access in a period; choose another "
                              "'epoch_export'")
-    p1, p2 = x1 / n1, x2 / n2
-    alpha = 1 - level
-
-    def wilson(x: int, n: int) -> tuple[float, float]:
-        z = stats.norm.ppf(1 - alpha / 2)
-        c = (x + z * z / 2) / (n + z * z)
-        h = z * np.sqrt(x * (n - x) / n + z * z / 4) / (n + z * z)
-        return c - h, c + h
-
-    (l1, u1), (l2, u2) = wilson(x1, n1), wilson(x2, n2)
-    d = p2 - p1
-    lo = d - np.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
-    hi = d + np.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
-    p = stats.fisher_exact([[x1, n1 - x1], [x2, n2 - x2]]).pvalue
-    return {"p1": p1, "p2": p2, "diff": d, "ci_low": float(lo), "ci_high": float(hi), "p": float(p)}
+    rates = [k / n for k, n in (cn0, us0, cn1, us1)]
+    did = (rates[2] - rates[0]) - (rates[3] - rates[1])
+    se = float(np.sqrt(sum(r * (1 - r) / n for r, (_k, n) in zip(rates, (cn0, us0, cn1, us1), strict=True))))
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    p = float(2 * stats.norm.sf(abs(did) / se)) if se > 0 else (0.0 if did else 1.0)
+    return {"cn_early": rates[0], "cn_late": rates[2], "us_early": rates[1], "us_late": rates[3],
+            "did": did, "ci_low": did - z * se, "ci_high": did + z * se, "p": p,
+            "cn_early_n": cn0[1], "cn_late_n": cn1[1], "us_early_n": us0[1], "us_late_n": us1[1]}
 
 
-def epoch_share_test(table: pd.DataFrame, early: tuple[int, int], late: int) -> pd.DataFrame:
-    """China's share of the two countries' open-weight models, early period against a late year.
+def epoch_open_did(table: pd.DataFrame, early: tuple[int, int], late: int) -> pd.DataFrame:
+    """Within-country openness (share of a country's models released with open weights), early
+    period against a late year, compared by a difference in differences, per SCENARIOS row.
 
-    Rows: `stated` uses only entries whose accessibility is stated; `most for China` counts every
-    unstated Chinese entry as open and every unstated U.S. one as closed in the late year and the
-    reverse in the early period (the largest rise the unknowns allow), `least for China` the
-    opposite. A model of both countries counts for both sides.
-    """
+    Each country's rate is computed on its own entries, so a change in China's share of all entries
+    does not move it (the two-proportion test on the countries' joint open entries did)."""
     e, a = epoch_period_counts(table, early), epoch_period_counts(table, (late, late))
     rows = {}
-    for name, (e_cn, e_us, l_cn, l_us) in {
-        "stated": (0, 0, 0, 0), "most for China": (0, 1, 1, 0), "least for China": (1, 0, 0, 1),
-    }.items():
-        x1 = e.loc["CN", "open weights"] + e_cn * e.loc["CN", "access not stated"]
-        n1 = x1 + e.loc["US", "open weights"] + e_us * e.loc["US", "access not stated"]
-        x2 = a.loc["CN", "open weights"] + l_cn * a.loc["CN", "access not stated"]
-        n2 = x2 + a.loc["US", "open weights"] + l_us * a.loc["US", "access not stated"]
-        rows[name] = {"early models": int(n1), "late models": int(n2),
-                      **two_proportions(int(x1), int(n1), int(x2), int(n2))}
+    for name, (cn_e, us_e, cn_l, us_l) in SCENARIOS.items():
+        rows[name] = open_did(open_rate(e.loc["CN"], cn_e), open_rate(e.loc["US"], us_e),
+                              open_rate(a.loc["CN"], cn_l), open_rate(a.loc["US"], us_l))
     return pd.DataFrame(rows).T
 
 
+EPOCH_TEST_COLS = {"cn_early": Col("China, early (% open)", kind="share"),
+                   "cn_late": Col("China, late (% open)", kind="share"),
+                   "us_early": Col("U.S., early (% open)", kind="share"),
+                   "us_late": Col("U.S., late (% open)", kind="share"),
+                   "did_pp": Col("difference in differences (percentage points)", kind="coef"),
+                   "ci_low_pp": Col("95% interval, low (points)", kind="coef"),
+                   "ci_high_pp": Col("95% interval, high (points)", kind="coef"),
+                   "p": Col("p-value", kind="pvalue"),
+                   "cn_early_n": Col("Chinese models, early", kind="count"),
+                   "cn_late_n": Col("Chinese models, late", kind="count"),
+                   "us_early_n": Col("U.S. models, early", kind="count"),
+                   "us_late_n": Col("U.S. models, late", kind="count")}
+
+
+def did_frame(test: pd.DataFrame) -> pd.DataFrame:
+    """The openness comparison as the table shows it: rates as shares, differences in points."""
+    out = test.astype(float).assign(did_pp=100 * test["did"].astype(float),
+                                    ci_low_pp=100 * test["ci_low"].astype(float),
+                                    ci_high_pp=100 * test["ci_high"].astype(float))
+    return out[list(EPOCH_TEST_COLS)]
 
 
 def epoch_last_date(epoch: pd.DataFrame, export: str) -> pd.Timestamp:
     return epoch.loc[epoch["export"] == export, "publication_date"].max()
-
-
-EPOCH_TEST_COLS = {"p1": Col("China's share, early", kind="share"),
-                   "p2": Col("China's share, late", kind="share"), "diff": Col("difference", kind="coef"),
-                   "early models": Col(kind="count"), "late models": Col(kind="count")}
 
 
 def epoch_chart(table: pd.DataFrame, width: int = 300) -> alt.FacetChart:

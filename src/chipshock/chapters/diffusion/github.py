@@ -22,8 +22,10 @@ from chipshock.chapters.diffusion.common import (
     release_ticks,
     shock_rules,
 )
+from chipshock.chapters.diffusion.hubs import share_trend
 from chipshock.chapters.diffusion.parameters import (
     ESTIMATORS,
+    MODEL_REPO_BASE,
     OWNER_ORIGINS,
     REPO_KIND,
     REPO_KINDS,
@@ -36,9 +38,10 @@ from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols
 from chipshock.econometrics.power import mde
 from chipshock.errors import DataError, UserError
+from chipshock.numbers import number, percent
 from chipshock.paths import Project
 from chipshock.tables import Col
-from chipshock.wording import ALPHA
+from chipshock.wording import ALPHA, is_significant
 
 MIN_WEEKS_EACH_SIDE = 4  # weeks a repository needs in the top list before and after a shock
 
@@ -100,6 +103,65 @@ def read_repo_kind(root: Path) -> pd.DataFrame:
 
 def repo_kind(project: Project) -> pd.DataFrame:
     return read_repo_kind(project.root)
+
+
+BASE_SCHEMA = pa.DataFrameSchema(
+    {
+        "repo": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$")),
+        "base_family": pa.Column(str, pa.Check.str_length(min_value=2)),
+        "base_origin": pa.Column(str, pa.Check.isin(OWNER_ORIGINS)),
+        "reason": pa.Column(str, pa.Check.str_length(min_value=8)),
+    },
+    strict=True,
+    unique=["repo"],
+)
+
+
+def read_model_base(root: Path, kinds: pd.DataFrame) -> pd.DataFrame:
+    """The curated model repository → base model table (family and origin of the model it is built
+    on, with reasons); DataError naming any model repository of the kind table it does not list."""
+    out = read_checked_csv(root, MODEL_REPO_BASE, BASE_SCHEMA)
+    missing = sorted(set(kinds.loc[kinds["kind"] == "model", "repo"]) - set(out["repo"]))
+    if missing:
+        raise DataError(f"{len(missing)} model repositories are not in {MODEL_REPO_BASE}: "
+                        f"{', '.join(missing[:10])}; add each with its base model's family, origin "
+                        "and a reason")
+    return out
+
+
+def with_base_origin(flows: pd.DataFrame, kinds: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
+    """Flows with the repository's kind and the origin that classifies it: the base model's origin
+    for a model repository (a Llama fine-tune by a Chinese owner counts as U.S.), the owner's otherwise."""
+    kind = flows["repo"].map(dict(zip(kinds["repo"], kinds["kind"], strict=True)))
+    base_origin = flows["repo"].map(dict(zip(base["repo"], base["base_origin"], strict=True)))
+    return flows.assign(kind=kind, owner_origin=flows["origin"],
+                        origin=base_origin.where(kind == "model", flows["origin"]))
+
+
+KIND_ROWS = {"model, by base model": ("model", "origin"), "model, by owner": ("model", "owner_origin"),
+             "infrastructure": ("infrastructure", "origin"), "application": ("application", "origin"),
+             "resource": ("resource", "origin")}
+
+
+def cn_share_by_kind(flows: pd.DataFrame) -> pd.DataFrame:
+    """Per kind, China's share of the fork (or star) flows in the first and last twelve months and
+    over the whole panel, with the fitted monthly trend (per year, HAC interval); model repositories
+    twice, classified by base model and by owner. `flows` come from `with_base_origin`."""
+    rows = {}
+    for label, (kind, column) in KIND_ROWS.items():
+        sub = flows[flows["kind"] == kind].assign(origin=lambda f, c=column: f[c])
+        if sub.empty:
+            continue
+        monthly = monthly_flows(sub)
+        cn = monthly.pivot(index="month", columns="origin", values="share").fillna(0.0)
+        cn = cn["CN"] if "CN" in cn else pd.Series(0.0, index=cn.index)
+        f = sub[~sub["revision"]]
+        t = share_trend(cn) if len(cn) >= 3 else {"slope": np.nan, "ci_low": np.nan, "ci_high": np.nan}
+        rows[label] = {"repositories": sub["repo"].nunique(), "first 12 months": float(cn.iloc[:12].mean()),
+                       "last 12 months": float(cn.iloc[-12:].mean()),
+                       "whole panel": float(f.loc[f["origin"] == "CN", "flow"].sum() / f["flow"].sum()),
+                       "trend per year": t["slope"], "trend low": t["ci_low"], "trend high": t["ci_high"]}
+    return pd.DataFrame(rows).T
 
 
 def unclassified_owners(owners: pd.Series, table: pd.DataFrame) -> list[str]:
@@ -389,17 +451,33 @@ def top_repos(flows: pd.DataFrame, origin: str, n: int = 5) -> pd.DataFrame:
     return out.rename("total").to_frame().assign(share=out / f["flow"].sum())
 
 
-def conclusion(row: pd.Series, level: float = ALPHA) -> str:
-    """What the pooled GitHub estimate allows the chapter to say (on its `p used`)."""
-    if float(row["p used"]) < level and float(row["coef"]) > 0:
+UNINFORMATIVE_AT = 0.5
+"""A comparison whose minimum detectable effect is at least this share of the Chinese-owned
+repositories' pre-shock mean can only detect effects near the size of that mean: uninformative."""
+
+
+def informative(mde_: float, pre_mean_: float) -> bool:
+    """Whether the design could detect an effect well below the size of the pre-shock mean."""
+    return bool(abs(pre_mean_) > 0 and mde_ < UNINFORMATIVE_AT * abs(pre_mean_))
+
+
+def conclusion(row: pd.Series, mde_: float, pre_mean_: float) -> str:
+    """What the pooled GitHub estimate allows the chapter to say (on its `p used`): a significant
+    difference in either direction, or, when not significant, whether the design could have seen one."""
+    if is_significant(float(row["p used"])) and float(row["coef"]) > 0:
         return ("the GitHub comparison is consistent with faster growth of Chinese-owned repositories "
                 "after the shocks, for owners rather than developers and on a changing top list")
-    if float(row["p used"]) < level:
+    if is_significant(float(row["p used"])):
         return ("the GitHub comparison points the other way: Chinese-owned repositories grew more "
                 "slowly than U.S.-owned ones after the shocks")
-    return ("the GitHub comparison finds no statistically significant difference, so these data do not "
-            "support the claim that the shocks accelerated diffusion; they support only the weaker "
-            "statement that Chinese open models are widely used")
+    share = percent(mde_ / abs(pre_mean_), 0) if pre_mean_ else "an unknown share"
+    if not informative(mde_, pre_mean_):
+        return (f"the GitHub comparison is uninformative: it could detect only a difference of "
+                f"{number(mde_, 2)} a day per repository, {share} of a Chinese-owned repository's pre-shock "
+                "mean, so it neither supports nor rules out faster diffusion after the shocks")
+    return (f"the GitHub comparison finds no statistically significant difference, though it could detect "
+            f"one of {number(mde_, 2)} a day per repository ({share} of the pre-shock mean): the shocks "
+            "did not visibly accelerate Chinese-owned repositories' forks")
 
 
 

@@ -8,6 +8,7 @@ import itertools
 import altair as alt
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
 from scipy import stats
 
 from chipshock.chapters.diffusion.common import (
@@ -17,6 +18,7 @@ from chipshock.chapters.diffusion.common import (
     shock_rules,
 )
 from chipshock.charts import PALETTE, _scale
+from chipshock.wording import CONFIDENCE
 
 HUB_METRIC_WORDS = {"downloads": "downloads in the 30 days before the crawl",
                     "likes": "likes (a running total)",
@@ -48,6 +50,11 @@ FAMILIES: tuple[tuple[str, str, str], ...] = (
 
 
 HEADLINE_FAMILIES = ("Qwen", "DeepSeek", "Llama", "Gemma")
+LLM_FAMILIES = tuple(name for name, _origin, _pattern in FAMILIES if name != "BGE")
+"""The generative LLM families (the paper's kind of open model): every named family but BGE, an
+embedding family."""
+NOT_GENERATIVE = r"embed|rerank"
+"""Models of an LLM family that are not generative (embedding and reranking models: Qwen3-Embedding)."""
 
 
 def families(model_ids: pd.Series) -> pd.DataFrame:
@@ -69,12 +76,32 @@ def crawls_in_range(hf: pd.DataFrame, platform: str, start: dt.date, end: dt.dat
 
 
 def balance(panel: pd.DataFrame) -> pd.DataFrame:
-    """Accounts present in every crawl, and of those the models present in every crawl."""
+    """Accounts (publishers) present in every crawl, with every model they hold in each crawl.
+
+    Balancing on accounts keeps the set of publishers fixed, so a share moves only with their
+    models; balancing on models too would drop every model released after the first crawl, which
+    is most of what a publisher is downloaded for a year later (see `balance_models`)."""
     n = panel["crawl_date"].nunique()
     acc = panel.groupby("account")["crawl_date"].nunique()
-    keep = panel[panel["account"].isin(acc.index[acc == n])]
+    return panel[panel["account"].isin(acc.index[acc == n])]
+
+
+def balance_models(panel: pd.DataFrame) -> pd.DataFrame:
+    """The account-balanced panel restricted to the models present in every crawl (an alternative:
+    it drops every model released after the first crawl)."""
+    keep = balance(panel)
+    n = panel["crawl_date"].nunique()
     mod = keep.groupby("model_id")["crawl_date"].nunique()
     return keep[keep["model_id"].isin(mod.index[mod == n])]
+
+
+def llm_models(panel: pd.DataFrame) -> pd.DataFrame:
+    """The models of a named generative LLM family (LLM_FAMILIES, embedding and reranking models out).
+
+    `panel` must carry the `family` column of `families`."""
+    names = panel["model_id"].str.split("/", n=1).str[-1].str.lower()
+    keep = panel["family"].isin(LLM_FAMILIES) & ~names.str.contains(NOT_GENERATIVE, regex=True)
+    return panel[keep]
 
 
 def hub_panel(hf: pd.DataFrame, platform: str, start: dt.date, end: dt.date, balanced: bool) -> pd.DataFrame:
@@ -102,21 +129,35 @@ def china_share(table: pd.DataFrame) -> pd.Series:
     return wide["CN"] if "CN" in wide else pd.Series(0.0, index=wide.index)
 
 
-def share_trend(share: pd.Series, level: float = 0.95) -> dict[str, float]:
-    """OLS of a share on crawl date over the whole path: slope per year, its t interval and p-value.
+TREND_LAGS = 1
+"""Newey-West lags of the trend's standard error: consecutive crawls (or months) are correlated."""
 
-    Crawls are about a month apart and serially correlated, so the interval (t with n-2 degrees of
-    freedom, classical errors) is a description of the path rather than a test of a model.
+
+def share_trend(share: pd.Series, confidence: float = CONFIDENCE) -> dict[str, float]:
+    """OLS of a share on date over the whole path: slope per year (in share units: 0.074 is 7.4
+    percentage points a year), its interval and p-value, read as a test of the slope.
+
+    Consecutive crawls are correlated, so the standard error is Newey-West (HAC, TREND_LAGS lags)
+    and the reference distribution t with n-2 degrees of freedom: with about a dozen points this is
+    a rough test, and the chapter says so; `se` is returned for the equivalence test.
     """
     s = share.dropna()
     if len(s) < 3:
         raise EmptySelection(f"a trend needs at least three crawls, {len(s)} fall in the date range; "
                              "widen 'start_date'/'end_date'")
     years = (pd.to_datetime(pd.Series(s.index)) - pd.Timestamp(s.index.min())).dt.days.to_numpy() / 365.25
-    fit = stats.linregress(years, s.to_numpy(float))
-    crit = stats.t.ppf(0.5 + level / 2, len(s) - 2)
-    return {"slope": float(fit.slope), "ci_low": float(fit.slope - crit * fit.stderr),
-            "ci_high": float(fit.slope + crit * fit.stderr), "p": float(fit.pvalue), "n": len(s)}
+    y = s.to_numpy(float)
+    fit = sm.OLS(y, sm.add_constant(years)).fit(cov_type="HAC", cov_kwds={"maxlags": TREND_LAGS},
+                                                use_t=True)
+    slope, se = float(fit.params[1]), float(fit.bse[1])
+    df = len(s) - 2
+    if not np.isfinite(se) or se == 0:
+        p_value = 0.0 if slope != 0 else 1.0
+        return {"slope": slope, "se": 0.0, "ci_low": slope, "ci_high": slope, "p": p_value, "n": len(s)}
+    crit = stats.t.ppf(0.5 + confidence / 2, df)
+    p_value = float(2 * stats.t.sf(abs(slope / se), df))
+    return {"slope": slope, "se": se, "ci_low": slope - crit * se, "ci_high": slope + crit * se,
+            "p": p_value, "n": len(s)}
 
 
 
