@@ -19,7 +19,7 @@ from chipshock.chapters.research import patent_counts as pc
 from chipshock.errors import DataError
 from chipshock.paths import Project
 from chipshock.results import SectionResult, flat, internal
-from chipshock.tables import format_table
+from chipshock.tables import Col, format_table
 from chipshock.wording import compare, direction, significance
 
 GROUP_KEYS = [f"{stat}_{key}" for key in P.GROUPS for stat in ("n", "share")]
@@ -174,6 +174,58 @@ class Authors(SectionResult):
     top_companies: Any
     top_company: str
     top_company_papers: int
+    claim7_first_last_papers_cn: int
+    claim7_first_last_papers_any: int
+    claim7_any_papers_cn: int
+    claim7_any_papers_any: int
+    claim7_share_papers_cn: float
+    claim7_share_papers_any: float
+    claim7_company_table: Any
+    claim7_venue_table: Any
+    claim7_top_venue_year: str
+    claim7_top_venue_year_cn: int
+    claim7_n_venue_years: int
+
+
+def attribution_counts(papers: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Claim 7's (papers naming a Chinese family, papers naming any family) under each attribution of
+    a paper to U.S. companies: first or last author, any author, each paper weighted by its share of
+    company authors."""
+    fam = papers[papers["any_family"]]
+    w = fam["company_author_share"]
+    return {
+        "first or last author": (
+            int((fam["first_last_company"] & fam["CN"]).sum()),
+            int(fam["first_last_company"].sum()),
+        ),
+        "any company author": (int((fam["us_company"] & fam["CN"]).sum()), int(fam["us_company"].sum())),
+        "share of authors": (float((w * fam["CN"]).sum()), float(w.sum())),
+    }
+
+
+def claim7_tables(papers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Papers naming a Chinese family per U.S. company (first or last author) and, per venue-year,
+    the company papers naming any family and a Chinese one under the first-or-last and any attribution."""
+    fam = papers[papers["any_family"]]
+    lead = fam[fam["first_last_company"] & fam["CN"]]
+    per_company = pd.Series([c for s in lead["lead_companies"] for c in s.split(", ")], dtype=object)
+    companies = per_company.value_counts().rename("papers").rename_axis("company").to_frame()
+    fam = fam.assign(label=fam["venue"].str.upper() + " " + fam["year"].astype(str))
+    venue = fam.groupby("label").apply(
+        lambda g: pd.Series(
+            {
+                "led, naming a family": int(g["first_last_company"].sum()),
+                "led, naming a Chinese family": int((g["first_last_company"] & g["CN"]).sum()),
+                "any author, naming a family": int(g["us_company"].sum()),
+                "any author, naming a Chinese family": int((g["us_company"] & g["CN"]).sum()),
+            }
+        ),
+        include_groups=False,
+    )
+    venue = venue[venue.sum(axis=1) > 0].sort_values(
+        "any author, naming a Chinese family", ascending=False, kind="stable"
+    )
+    return companies, venue.rename_axis("venue-year")
 
 
 def authors_section(papers: pd.DataFrame) -> Authors:
@@ -181,6 +233,10 @@ def authors_section(papers: pd.DataFrame) -> Authors:
     authors = P.author_table(papers)
     row = authors.loc[f"mentioning {P.GROUPS['CN']}"]
     tops = P.top_companies(papers)
+    counts = attribution_counts(papers)
+    by_company, by_venue = claim7_tables(papers)
+    top_vy = by_venue.index[0] if len(by_venue) else "none"
+    top_vy_cn = int(by_venue["any author, naming a Chinese family"].iloc[0]) if len(by_venue) else 0
     return Authors(
         author_table=P.author_frame_table(authors),
         cn_china_author=float(row["China author"]),
@@ -191,6 +247,23 @@ def authors_section(papers: pd.DataFrame) -> Authors:
         top_companies=format_table(tops.to_frame(), id="top_companies"),
         top_company=tops.index[0] if len(tops) else "none",
         top_company_papers=int(tops.iloc[0]) if len(tops) else 0,
+        claim7_first_last_papers_cn=int(counts["first or last author"][0]),
+        claim7_first_last_papers_any=int(counts["first or last author"][1]),
+        claim7_any_papers_cn=int(counts["any company author"][0]),
+        claim7_any_papers_any=int(counts["any company author"][1]),
+        claim7_share_papers_cn=counts["share of authors"][0],
+        claim7_share_papers_any=counts["share of authors"][1],
+        claim7_company_table=format_table(
+            by_company, {"papers": Col("Papers", kind="count")}, id="claim7_company_table"
+        ),
+        claim7_venue_table=format_table(
+            by_venue,
+            {c: Col(c[:1].upper() + c[1:], kind="count") for c in by_venue.columns},
+            id="claim7_venue_table",
+        ),
+        claim7_top_venue_year=top_vy,
+        claim7_top_venue_year_cn=top_vy_cn,
+        claim7_n_venue_years=int((by_venue["any author, naming a Chinese family"] > 0).sum()),
     )
 
 
@@ -262,6 +335,8 @@ class Patents(SectionResult):
     patent_first_year: int
     patent_last_year: int
     family_counts: dict = flat(FAMILY_COUNT_KEYS)
+    patent_us_abstracts_n: int
+    patent_us_cn_family: int
     patent_recent_from: int
     patent_recent_n: int
     patent_recent_any_family: int
@@ -288,6 +363,8 @@ def patents_section(
     """Model-family names in the real patent sample, U.S. AI grants, the origin of the top assignees."""
     fams = p["families"]
     yearly = pc.by_year(istat, fams)
+    us_read = istat[(istat["country"] == "US") & istat["has_abstract"]]
+    us_yearly = pc.by_year(us_read, fams)
     n_abstracts = int(istat["has_abstract"].sum())
     recent = istat[istat["year"] >= RECENT_FROM]
     recent_any = int(pc.mentions(recent, fams).sum())
@@ -310,9 +387,11 @@ def patents_section(
             for c in ("any_family", "cn_family", "us_family")
             for k, v in (
                 (f"patent_{c}", int(yearly[c].sum())),
-                (f"patent_{c}_upper", pc.upper_bound(int(yearly[c].sum()), n_abstracts)),
+                (f"patent_{c}_upper", pc.upper_bound(int(us_yearly[c].sum()), len(us_read))),
             )
         },
+        patent_us_abstracts_n=len(us_read),
+        patent_us_cn_family=int(us_yearly["cn_family"].sum()),
         patent_recent_from=RECENT_FROM,
         patent_recent_n=len(recent),
         patent_recent_any_family=recent_any,
@@ -342,33 +421,127 @@ class Verdicts(SectionResult):
     claim5: dict = flat(C.claim_keys(5).values())
     claim6: dict = flat(C.claim_keys(6).values())
     claim7: dict = flat(C.claim_keys(7).values())
+    claim5_table: Any
+    claim7_table: Any
+    claim5_without_colm: str
+
+
+def one_fewer(flags: pd.Series, fewer: int) -> pd.Series:
+    """The flags with `fewer` of their True values turned False (one observation fewer)."""
+    out = flags.astype(bool).copy()
+    out.loc[out[out].index[:fewer]] = False
+    return out
+
+
+def claim5_verdict(
+    first: pd.DataFrame, last: pd.DataFrame, label: str, years: tuple[Any, Any], fewer: int = 0
+) -> C.Verdict:
+    """Claim 5's rule on two samples of papers (`fewer` Chinese-naming papers fewer in the last)."""
+    c = P.compare_samples(first["CN"], one_fewer(last["CN"], fewer))
+    return C.research(c["share0"], c["share1"], c["fisher_p"], c["n0"], c["n1"], label, years)
+
+
+def claim5_judgement(papers: pd.DataFrame, p: Any) -> Any:
+    """Claim 5 on the compared venue and its declared alternatives (COLING and NAACL among them)."""
+    venue = p["compare_venue"]
+    fam = papers[papers["any_family"]]
+    have = sorted(set(papers.loc[papers["venue"] == venue, "year"]) & set(p["years"]))
+    y0, y1 = have[0], have[-1]
+
+    def vy(frame: pd.DataFrame, v: str, y: int) -> pd.DataFrame:
+        return frame[(frame["venue"] == v) & (frame["year"] == y)]
+
+    first, last = vy(fam, venue, y0), vy(fam, venue, y1)
+    primary = claim5_verdict(first, last, venue.upper(), (y0, y1))
+    pooled0 = pd.concat([vy(fam, venue, y0), vy(fam, "naacl", 2024)])
+    pooled1 = pd.concat([vy(fam, venue, y1), vy(fam, "coling", 2025)])
+    under = {
+        "NAACL 2024 against COLING 2025": claim5_verdict(
+            vy(fam, "naacl", 2024),
+            vy(fam, "coling", 2025),
+            "NAACL and COLING",
+            ("2024 (NAACL)", "2025 (COLING)"),
+        ),
+        "the three language venues pooled": claim5_verdict(
+            pooled0, pooled1, "COLM, NAACL and COLING", (y0, y1)
+        ),
+        "all COLM papers": claim5_verdict(
+            vy(papers, venue, y0), vy(papers, venue, y1), f"{venue.upper()} (all papers)", (y0, y1)
+        ),
+        "one paper fewer": claim5_verdict(first, last, venue.upper(), (y0, y1), fewer=1),
+    }
+    return C.judge(C.claim(5), primary, under)
+
+
+def claim6_judgement(istat: pd.DataFrame, p: Any) -> Any:
+    """Claim 6 on the U.S. patents with an abstract and its declared alternatives."""
+    fams = p["families"]
+
+    def verdict(frame: pd.DataFrame, what: str, extra: int = 0) -> C.Verdict:
+        return C.patents(
+            int(pc.mentions(frame, fams).sum()) + extra,
+            int(pc.mentions(frame, fams, "CN").sum()) + extra,
+            len(frame),
+            what,
+        )
+
+    us_read = istat[(istat["country"] == "US") & istat["has_abstract"]]
+    under = {
+        "every patent read": verdict(istat[istat["has_abstract"]], "AI patents (all countries)"),
+        "filed from 2023": verdict(
+            us_read[us_read["year"] >= RECENT_FROM], "U.S. AI patents filed from 2023"
+        ),
+        "one patent more naming a Chinese family": verdict(us_read, "U.S. AI patents", extra=1),
+    }
+    return C.judge(C.claim(6), verdict(us_read, "U.S. AI patents"), under)
+
+
+def claim7_judgement(papers: pd.DataFrame) -> Any:
+    """Claim 7 under the first-or-last attribution and its declared alternatives."""
+    counts = attribution_counts(papers)
+    cn, n = counts["first or last author"]
+    any_cn, any_n = counts["any company author"]
+    lead, anyone = "a U.S.-company first or last author", "a U.S.-company author"
+    under = {
+        "any company author": C.companies(any_cn, any_n, anyone),
+        "share of authors": C.companies(
+            *counts["share of authors"], "U.S.-company authors (weighted by their share of the authors)"
+        ),
+        "one paper fewer": C.companies(max(cn - 1, 0), n, lead),
+        "any company author, one paper fewer": C.companies(max(any_cn - 1, 0), any_n, anyone),
+    }
+    return C.judge(C.claim(7), C.companies(cn, n, lead), under)
 
 
 def verdict_section(papers: pd.DataFrame, istat: pd.DataFrame, p: Any) -> Verdicts:
-    """Claims 5, 6 and 7 by their rules."""
-    venue = p["compare_venue"]
-    among = P.compare_years(papers[papers["any_family"]], venue, p["years"], "CN")  # the ledger's base
-    five = C.research(
-        among["share0"],
-        among["share1"],
-        among["fisher_p"],
-        among["n0"],
-        among["n1"],
-        venue.upper(),
-        (among["year0"], among["year1"]),
-    )
-    us_read = istat[(istat["country"] == "US") & istat["has_abstract"]]
-    six = C.patents(
-        int(pc.mentions(us_read, p["families"]).sum()),
-        int(pc.mentions(us_read, p["families"], "CN").sum()),
-        len(us_read),
-    )
-    use = P.us_company_use(papers)
-    seven = C.companies(use["n_both"], int((papers["us_company"] & papers["any_family"]).sum()))
+    """Claims 5, 6 and 7 by their rules, under the primary specification and every declared alternative."""
+    five, six, seven = claim5_judgement(papers, p), claim6_judgement(istat, p), claim7_judgement(papers)
     return Verdicts(
-        claim5=C.judge(C.claim(5), five, {}).glue_values(),
-        claim6=C.judge(C.claim(6), six, {}).glue_values(),
-        claim7=C.judge(C.claim(7), seven, {}).glue_values(),
+        claim5=five.glue_values(),
+        claim6=six.glue_values(),
+        claim7=seven.glue_values(),
+        claim5_table=judgement_table(five),
+        claim7_table=judgement_table(seven),
+        claim5_without_colm=five.under["NAACL 2024 against COLING 2025"].word,
+    )
+
+
+def judgement_table(judgement: Any) -> Any:
+    """A claim's verdict under its primary specification and each declared alternative, with evidence."""
+    rows = [
+        {
+            "specification": "primary",
+            "verdict": judgement.primary.word,
+            "evidence": judgement.primary.evidence,
+        }
+    ]
+    rows += [
+        {"specification": name, "verdict": v.word, "evidence": v.evidence}
+        for name, v in judgement.under.items()
+    ]
+    frame = pd.DataFrame(rows).set_index("specification")
+    return format_table(
+        frame, {"verdict": Col("Verdict"), "evidence": Col("Evidence")}, id=f"claim{judgement.number}_table"
     )
 
 

@@ -28,31 +28,58 @@ from chipshock.errors import DataError, ParamError, UserError
 from chipshock.paths import Project
 from chipshock.tables import Col, Table, format_table
 
-CLOSED_US = ("gpt", "claude")                           # U.S. families used mostly through APIs
-GROUPS = {"CN": "Chinese families", "US_open": "U.S. open families", "US_closed": "U.S. closed families",
-          "other": "other families"}
-GROUP_COLOURS = {"Chinese families": ORIGIN_COLOURS["CN"], "U.S. open families": ORIGIN_COLOURS["US"],
-                 "U.S. closed families": PALETTE["sky"], "other families": PALETTE["green"]}
-FAMILY_LABELS = {"qwen": "Qwen/QwQ", "deepseek": "DeepSeek", "chatglm": "ChatGLM/GLM", "yi": "Yi",
-                 "internlm": "InternLM/InternVL", "baichuan": "Baichuan", "minicpm": "MiniCPM",
-                 "kimi": "Kimi",
-                 "llama": "Llama", "gemma": "Gemma", "phi": "Phi", "olmo": "OLMo", "gpt_oss": "gpt-oss",
-                 "gpt": "GPT/ChatGPT", "claude": "Claude", "mistral": "Mistral/Mixtral", "falcon": "Falcon"}
+CLOSED_US = ("gpt", "claude")  # U.S. families used mostly through APIs
+GROUPS = {
+    "CN": "Chinese families",
+    "US_open": "U.S. open families",
+    "US_closed": "U.S. closed families",
+    "other": "other families",
+}
+GROUP_COLOURS = {
+    "Chinese families": ORIGIN_COLOURS["CN"],
+    "U.S. open families": ORIGIN_COLOURS["US"],
+    "U.S. closed families": PALETTE["sky"],
+    "other families": PALETTE["green"],
+}
+FAMILY_LABELS = {
+    "qwen": "Qwen/QwQ",
+    "deepseek": "DeepSeek",
+    "chatglm": "ChatGLM/GLM",
+    "yi": "Yi",
+    "internlm": "InternLM/InternVL",
+    "baichuan": "Baichuan",
+    "minicpm": "MiniCPM",
+    "kimi": "Kimi",
+    "llama": "Llama",
+    "gemma": "Gemma",
+    "phi": "Phi",
+    "olmo": "OLMo",
+    "gpt_oss": "gpt-oss",
+    "gpt": "GPT/ChatGPT",
+    "claude": "Claude",
+    "mistral": "Mistral/Mixtral",
+    "falcon": "Falcon",
+}
 
 
 # --- data -----------------------------------------------------------------------------------------
+
 
 def read_company_table(project: Project, rel: str) -> pd.DataFrame:
     """The U.S. company table named by the parameter, checked against the curated table's schema."""
     path = project.root / rel
     if not path.is_file():
-        raise ParamError(f"parameter 'company_table': {rel} does not exist in the project; "
-                         f"use {DEFAULT_COMPANIES} or a CSV with columns company, kind, value, source")
+        raise ParamError(
+            f"parameter 'company_table': {rel} does not exist in the project; "
+            f"use {DEFAULT_COMPANIES} or a CSV with columns company, kind, value, source"
+        )
     try:
         return papers_table.COMPANY_SCHEMA.validate(pd.read_csv(path, dtype=str, keep_default_na=False))
     except (pa.errors.SchemaError, pa.errors.SchemaErrors, pd.errors.ParserError) as exc:
-        raise DataError(f"{rel} does not match the company-table schema (columns company, kind, value, "
-                        f"source; kind is domain or name): {str(exc).splitlines()[0][:200]}") from None
+        raise DataError(
+            f"{rel} does not match the company-table schema (columns company, kind, value, "
+            f"source; kind is domain or name): {str(exc).splitlines()[0][:200]}"
+        ) from None
 
 
 def select(papers: pd.DataFrame, companies: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
@@ -65,11 +92,29 @@ def select(papers: pd.DataFrame, companies: pd.DataFrame, p: dict[str, Any]) -> 
         out[key] = out[cols].any(axis=1) if cols else False
     out["any_family"] = out[[f"mentions_{f}" for f in fams]].any(axis=1)
     match = papers_table.CompanyMatcher(companies)
-    out["companies"] = [", ".join(match.companies(d, n)) for d, n in zip(out["org_domains"], out["org_names"],
-                                                                          strict=True)]
+    out["companies"] = [
+        ", ".join(match.companies(d, n)) for d, n in zip(out["org_domains"], out["org_names"], strict=True)
+    ]
     out["us_company"] = out["companies"] != ""
+    per_author = [
+        author_companies(d, a, match) for d, a in zip(out["author_domains"], out["author_affs"], strict=True)
+    ]
+    out["lead_companies"] = [", ".join(sorted(set(a[0]) | set(a[-1]))) if a else "" for a in per_author]
+    out["first_last_company"] = out["lead_companies"] != ""
+    out["company_author_share"] = [sum(bool(c) for c in a) / len(a) if a else 0.0 for a in per_author]
     out["families_named"] = family_names(out, fams)
     return out.reset_index(drop=True)
+
+
+def author_companies(domains: str, affiliations: str, match: papers_table.CompanyMatcher) -> list[list[str]]:
+    """Per author, in author order, the U.S. companies of their e-mail domains and affiliation names.
+
+    `domains` and `affiliations` hold one entry per author (';' between authors, '+' between one
+    author's affiliations), as the processed table's `author_domains` and `author_affs` do."""
+    ds, affs = domains.split(";") if domains else [], affiliations.split(";") if affiliations else []
+    n = max(len(ds), len(affs))
+    ds, affs = ds + [""] * (n - len(ds)), affs + [""] * (n - len(affs))
+    return [match.companies(d, a.replace("+", ";")) for d, a in zip(ds, affs, strict=True)]
 
 
 def group_members(families: list[str]) -> dict[str, list[str]]:
@@ -91,11 +136,15 @@ def family_names(papers: pd.DataFrame, families: list[str]) -> pd.Series:
 
 # --- shares ---------------------------------------------------------------------------------------
 
+
 def venue_year_shares(papers: pd.DataFrame) -> pd.DataFrame:
     """Per venue and year: papers, share with an abstract, share mentioning each origin group."""
     g = papers.groupby(["venue", "year"])
-    table = g.agg(papers=("paper_id", "size"), with_abstract=("has_abstract", "mean"),
-                  **{GROUPS[k]: (k, "mean") for k in GROUPS})
+    table = g.agg(
+        papers=("paper_id", "size"),
+        with_abstract=("has_abstract", "mean"),
+        **{GROUPS[k]: (k, "mean") for k in GROUPS},
+    )
     return table
 
 
@@ -107,8 +156,15 @@ def family_table(papers: pd.DataFrame, families: list[str], min_mentions: int) -
     for f in families:
         k = int(papers[f"mentions_{f}"].sum())
         if k >= min_mentions:
-            group = "CN" if FAMILY_ORIGIN[f] == "CN" else "US_open" if f in OPEN_US else \
-                "US_closed" if f in CLOSED_US else "other"
+            group = (
+                "CN"
+                if FAMILY_ORIGIN[f] == "CN"
+                else "US_open"
+                if f in OPEN_US
+                else "US_closed"
+                if f in CLOSED_US
+                else "other"
+            )
             rows.append({"family": FAMILY_LABELS[f], "group": GROUPS[group], "papers": k, "share": k / n})
     table = pd.DataFrame(rows, columns=["family", "group", "papers", "share"])
     return table.sort_values("papers", ascending=False, kind="stable").set_index("family")
@@ -116,6 +172,7 @@ def family_table(papers: pd.DataFrame, families: list[str], min_mentions: int) -
 
 def newcombe_diff(k0: int, n0: int, k1: int, n1: int, z: float = 1.959964) -> tuple[float, float]:
     """95% Newcombe (hybrid Wilson score) interval for p1 - p0."""
+
     def wilson(k: int, n: int) -> tuple[float, float]:
         p = k / n
         centre = (p + z * z / (2 * n)) / (1 + z * z / n)
@@ -127,6 +184,27 @@ def newcombe_diff(k0: int, n0: int, k1: int, n1: int, z: float = 1.959964) -> tu
     l1, u1 = wilson(k1, n1)
     d = p1 - p0
     return (d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2))
+
+
+def compare_samples(first: pd.Series, last: pd.Series) -> dict[str, Any]:
+    """Share of `True` in two samples of flags: counts, change, 95% Newcombe interval, Fisher's exact p."""
+    k0, n0, k1, n1 = int(first.sum()), len(first), int(last.sum()), len(last)
+    if min(n0, n1) == 0:
+        raise UserError("a comparison needs papers on both sides; choose other venues or years")
+    lo, hi = newcombe_diff(k0, n0, k1, n1)
+    res = stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]])
+    return {
+        "k0": k0,
+        "n0": n0,
+        "k1": k1,
+        "n1": n1,
+        "share0": k0 / n0,
+        "share1": k1 / n1,
+        "diff": k1 / n1 - k0 / n0,
+        "ci_low": lo,
+        "ci_high": hi,
+        "fisher_p": float(res.pvalue),
+    }
 
 
 def compare_years(papers: pd.DataFrame, venue: str, years: list[int], flag: str) -> dict[str, Any]:
@@ -141,13 +219,20 @@ def compare_years(papers: pd.DataFrame, venue: str, years: list[int], flag: str)
     k0, n0, k1, n1 = int(a.sum()), len(a), int(b.sum()), len(b)
     lo, hi = newcombe_diff(k0, n0, k1, n1)
     res = stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]])
-    return {"year0": y0, "year1": y1, "k0": k0, "n0": n0, "k1": k1, "n1": n1, "share0": k0 / n0,
-            "share1": k1 / n1, "diff": k1 / n1 - k0 / n0, "ci_low": lo, "ci_high": hi,
-            "fisher_p": float(res.pvalue)}
-
-
-
-
+    return {
+        "year0": y0,
+        "year1": y1,
+        "k0": k0,
+        "n0": n0,
+        "k1": k1,
+        "n1": n1,
+        "share0": k0 / n0,
+        "share1": k1 / n1,
+        "diff": k1 / n1 - k0 / n0,
+        "ci_low": lo,
+        "ci_high": hi,
+        "fisher_p": float(res.pvalue),
+    }
 
 
 def comparison_table(papers: pd.DataFrame, venue: str, years: list[int]) -> pd.DataFrame:
@@ -155,43 +240,74 @@ def comparison_table(papers: pd.DataFrame, venue: str, years: list[int]) -> pd.D
     rows = {}
     for key, label in GROUPS.items():
         c = compare_years(papers, venue, years, key)
-        rows[label] = {f"share {c['year0']}": round(c["share0"], 4),
-                       f"share {c['year1']}": round(c["share1"], 4),
-                       "change": round(c["diff"], 4), "95% CI low": round(c["ci_low"], 4),
-                       "95% CI high": round(c["ci_high"], 4), "Fisher p": float(f"{c['fisher_p']:.3g}"),
-                       f"papers {c['year0']}": c["n0"], f"papers {c['year1']}": c["n1"]}
+        rows[label] = {
+            f"share {c['year0']}": c["share0"],
+            f"share {c['year1']}": c["share1"],
+            "change (points)": 100 * c["diff"],
+            "95% CI low (points)": 100 * c["ci_low"],
+            "95% CI high (points)": 100 * c["ci_high"],
+            "Fisher p": c["fisher_p"],
+            f"papers {c['year0']}": c["n0"],
+            f"papers {c['year1']}": c["n1"],
+        }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
 def venue_share_table(shares: pd.DataFrame) -> Table:
-    """Papers per venue-year, the share with an abstract and the share naming each group."""
-    return format_table(shares, id="share_table")
+    """Papers per venue-year, the share with an abstract and the share naming each group (percent)."""
+    cols: dict[str, Col | str] = {
+        "papers": Col("Papers", kind="count"),
+        "with_abstract": Col("With an abstract (%)", kind="share"),
+    }
+    cols |= {g: Col(f"Naming {g} (%)", kind="share") for g in GROUPS.values()}
+    return format_table(shares, cols, id="share_table")
 
 
 def family_frame_table(table: pd.DataFrame) -> Table:
-    """Papers naming each family, as the book's table."""
-    return format_table(table, id="family_table")
+    """Papers naming each family, as the book's table (share of all papers, percent)."""
+    return format_table(
+        table,
+        {
+            "papers": Col("Papers", kind="count"),
+            "share": Col("Share of all papers (%)", kind="share", digits=2),
+        },
+        id="family_table",
+    )
 
 
 def comparison_frame_table(table: pd.DataFrame) -> Table:
-    """The same-venue comparison for every group, as the book's table."""
-    return format_table(table, id="comparison_table")
+    """The same-venue comparison for every group: shares in percent, changes in percentage points."""
+    cols = {
+        c: Col(f"Share {c.split()[-1]} (%)", kind="share")
+        if c.startswith("share ")
+        else Col(c[:1].upper() + c[1:], kind="coef")
+        if "points" in c
+        else Col("Fisher p", kind="pvalue")
+        if c == "Fisher p"
+        else Col(c[:1].upper() + c[1:], kind="count")
+        for c in table.columns
+    }
+    return format_table(table, cols, id="comparison_table")
 
 
 # --- authors --------------------------------------------------------------------------------------
+
 
 def org_flags(papers: pd.DataFrame) -> pd.DataFrame:
     """Per paper: an author in China, in the U.S., at a U.S. company, at a Chinese company (by e-mail
     domain), at a university (edu domain)."""
     classes = [{classify_domain(d) for d in s.split(";") if d} for s in papers["org_domains"]]
     countries = [set(s.split(";")) for s in papers["countries"]]
-    return pd.DataFrame({
-        "China author": [("China" in c) for c in countries],
-        "U.S. author": [("United States" in c) for c in countries],
-        "U.S.-company author": papers["us_company"].to_numpy(),
-        "Chinese-company author": [("cn_company" in c) for c in classes],
-        "university author (edu domain)": [bool(c & {"us_edu", "cn_edu"}) for c in classes],
-    }, index=papers.index)
+    return pd.DataFrame(
+        {
+            "China author": [("China" in c) for c in countries],
+            "U.S. author": [("United States" in c) for c in countries],
+            "U.S.-company author": papers["us_company"].to_numpy(),
+            "Chinese-company author": [("cn_company" in c) for c in classes],
+            "university author (edu domain)": [bool(c & {"us_edu", "cn_edu"}) for c in classes],
+        },
+        index=papers.index,
+    )
 
 
 def author_table(papers: pd.DataFrame) -> pd.DataFrame:
@@ -206,8 +322,14 @@ def author_table(papers: pd.DataFrame) -> pd.DataFrame:
 
 
 def author_frame_table(table: pd.DataFrame) -> Table:
-    """Shares of papers with each kind of author, as the book's table."""
-    return format_table(table, id="author_table")
+    """Shares of papers with each kind of author (percent), as the book's table."""
+    cols = {
+        c: Col("Papers", kind="count")
+        if c == "papers"
+        else Col(f"{c[:1].upper() + c[1:]} (% of papers)", kind="share")
+        for c in table.columns
+    }
+    return format_table(table, cols, id="author_table")
 
 
 def us_company_use(papers: pd.DataFrame) -> dict[str, Any]:
@@ -215,17 +337,22 @@ def us_company_use(papers: pd.DataFrame) -> dict[str, Any]:
     co = papers["us_company"]
     cn = papers["CN"]
     both = int((co & cn).sum())
-    return {"n_company": int(co.sum()), "n_cn": int(cn.sum()), "n_both": both,
-            "share_of_company": both / int(co.sum()) if co.sum() else float("nan"),
-            "share_of_cn": both / int(cn.sum()) if cn.sum() else float("nan"),
-            "n_company_usopen": int((co & papers["US_open"]).sum())}
+    return {
+        "n_company": int(co.sum()),
+        "n_cn": int(cn.sum()),
+        "n_both": both,
+        "share_of_company": both / int(co.sum()) if co.sum() else float("nan"),
+        "share_of_cn": both / int(cn.sum()) if cn.sum() else float("nan"),
+        "n_company_usopen": int((co & papers["US_open"]).sum()),
+    }
 
 
 def us_company_list(papers: pd.DataFrame) -> pd.DataFrame:
     """The browsable list: papers with a U.S.-company author that mention a Chinese family."""
     rows = papers[papers["us_company"] & papers["CN"]]
     out = rows[["venue", "year", "title", "families_named", "companies"]].rename(
-        columns={"families_named": "families"})
+        columns={"families_named": "families"}
+    )
     return out.sort_values(["venue", "year", "title"], kind="stable").reset_index(drop=True)
 
 
@@ -235,9 +362,17 @@ def company_list_table(listed: pd.DataFrame) -> Table:
         empty = pd.DataFrame({"papers": ["No paper in this selection."]})
         return format_table(empty, {"papers": Col("Papers")}, id="company_list")
     shown = listed.assign(venue=listed["venue"].str.upper())
-    return format_table(shown, {"venue": Col("Venue"), "year": Col("Year", "int"), "title": Col("Title"),
-                                "families": Col("Chinese families named"),
-                                "companies": Col("U.S. companies among the authors")}, id="company_list")
+    return format_table(
+        shown,
+        {
+            "venue": Col("Venue"),
+            "year": Col("Year", "int"),
+            "title": Col("Title"),
+            "families": Col("Chinese families named"),
+            "companies": Col("U.S. companies among the authors"),
+        },
+        id="company_list",
+    )
 
 
 def top_companies(papers: pd.DataFrame) -> pd.Series:
@@ -249,20 +384,43 @@ def top_companies(papers: pd.DataFrame) -> pd.Series:
 
 # --- CSET cross-check ---------------------------------------------------------------------------------------
 
+
 def cset_check(cset: pd.DataFrame) -> pd.DataFrame:
     """Per CSET sheet: papers, shares flagged with the sheet's own family, Qwen, any Chinese family."""
     own = cset.apply(lambda r: bool(r[f"mentions_{r['sheet_family']}"]), axis=1)
-    table = cset.assign(own=own).groupby(["workbook", "sheet"], sort=False).agg(
-        papers=("merged_id", "size"), family=("sheet_family", "first"), own_family=("own", "mean"),
-        qwen=("mentions_qwen", "mean"), any_chinese=("mentions_cn_family", "mean"))
+    table = (
+        cset.assign(own=own)
+        .groupby(["workbook", "sheet"], sort=False)
+        .agg(
+            papers=("merged_id", "size"),
+            family=("sheet_family", "first"),
+            own_family=("own", "mean"),
+            qwen=("mentions_qwen", "mean"),
+            any_chinese=("mentions_cn_family", "mean"),
+        )
+    )
     table["family"] = table["family"].map(FAMILY_LABELS)
-    return table.rename(columns={"family": "sheet's family", "own_family": "flagged: sheet's family",
-                                 "qwen": "flagged: Qwen", "any_chinese": "flagged: any Chinese family"})
+    return table.rename(
+        columns={
+            "family": "sheet's family",
+            "own_family": "flagged: sheet's family",
+            "qwen": "flagged: Qwen",
+            "any_chinese": "flagged: any Chinese family",
+        }
+    )
 
 
 def cset_frame_table(table: pd.DataFrame) -> Table:
-    """The CSET cross-check, as the book's table."""
-    return format_table(table, id="cset_table")
+    """The CSET cross-check, as the book's table (flag shares in percent)."""
+    cols = {
+        c: Col(f"{c[:1].upper() + c[1:]} (%)", kind="share")
+        if c.startswith("flagged")
+        else Col("Papers", kind="count")
+        if c == "papers"
+        else Col(c[:1].upper() + c[1:])
+        for c in table.columns
+    }
+    return format_table(table, cols, id="cset_table")
 
 
 def cset_qwen(cset: pd.DataFrame) -> dict[str, Any]:
@@ -272,23 +430,38 @@ def cset_qwen(cset: pd.DataFrame) -> dict[str, Any]:
     others = cset[~is_qwen & ~cset["merged_id"].isin(qwen_ids)].drop_duplicates("merged_id")
     qwen = cset[is_qwen].drop_duplicates("merged_id")
     own = cset.apply(lambda r: bool(r[f"mentions_{r['sheet_family']}"]), axis=1)
-    return {"qwen_papers": len(qwen), "qwen_flagged": int(qwen["mentions_qwen"].sum()),
-            "other_papers": len(others), "other_flagged_qwen": int(others["mentions_qwen"].sum()),
-            "rows": len(cset), "own_flagged": int(own.sum()), "sheets": int(cset["sheet"].nunique())}
+    return {
+        "qwen_papers": len(qwen),
+        "qwen_flagged": int(qwen["mentions_qwen"].sum()),
+        "other_papers": len(others),
+        "other_flagged_qwen": int(others["mentions_qwen"].sum()),
+        "rows": len(cset),
+        "own_flagged": int(own.sum()),
+        "sheets": int(cset["sheet"].nunique()),
+    }
 
 
 # --- patents (fixture only) -----------------------------------------------------------------------
+
 
 def patent_fixture_counts(families: list[str]) -> patents.PatentCounts:
     """The patent connector run offline on its fictional PatentsView-format fixture (no network)."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         patents.write_fixture(folder)
-        return patents.count_bulk("granted", list(patents.FIXTURE_YEARS), ["brf_sum", "claims"], families,
-                                  folder, base_url="http://127.0.0.1:9/offline", log=lambda _m: None)
+        return patents.count_bulk(
+            "granted",
+            list(patents.FIXTURE_YEARS),
+            ["brf_sum", "claims"],
+            families,
+            folder,
+            base_url="http://127.0.0.1:9/offline",
+            log=lambda _m: None,
+        )
 
 
 # --- charts ---------------------------------------------------------------------------------------
+
 
 def share_chart(shares: pd.DataFrame, width: int = 560) -> alt.Chart:
     """Share of papers mentioning each origin group, per venue-year (venue-years with any mention)."""

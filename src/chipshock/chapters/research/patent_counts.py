@@ -69,9 +69,16 @@ def grants(years: pd.DataFrame, istat: pd.DataFrame, first: int) -> pd.DataFrame
 
 
 def grants_table(table: pd.DataFrame) -> Table:
-    """U.S. AI grants per grant year beside the sample's U.S. patents, as the book's table."""
-    return format_table(table, {"sample_fraction": Col(label="Sample / AI grants", kind="share"),
-                                "ai_pct": "AI share of grants"}, id="grants_table")
+    """U.S. AI grants per grant year beside the sample's U.S. patents of the same filing year, as the
+    book's table. No ratio of the two: the sample is a keyword sample fixed per filing year and the
+    grants are CPC-defined per grant year, so their ratio is not a sampling fraction."""
+    shown = table.drop(columns=["sample_fraction"])
+    return format_table(shown, {"total_patents": Col("U.S. utility grants", kind="count"),
+                                "ai_patents": Col("AI grants (CPC)", kind="count"),
+                                "ai_pct": Col("AI share of grants (%)", kind="pct"),
+                                "sample_us": Col("ISTAT sample: U.S. patents of that filing year",
+                                                 kind="count")},
+                        id="grants_table")
 
 
 def origins_table(origins: pd.DataFrame) -> Table:
