@@ -504,14 +504,16 @@ class Repositories(SectionResult):
     owner_table: pd.DataFrame = internal()
     kinds: pd.DataFrame = internal()
     flows: pd.DataFrame = internal()
+    every: pd.DataFrame = internal()
 
 
 def repositories_section(
     ranking: pd.DataFrame, owners: pd.DataFrame, kinds: pd.DataFrame, p: Any
 ) -> Repositories:
     """The repositories of the list by owner origin and kind, and how many repository-days give a flow."""
-    panel = gh.ranking_panel(ranking, owners, p, kinds)
-    kind_table = gh.kind_counts(ranking, owners, kinds, p)
+    every = gh.ranking_panel(ranking, owners, {**dict(p), "repo_kinds": list(REPO_KINDS)}, kinds)
+    panel = every[every["kind"].isin(p["repo_kinds"])]
+    kind_table = gh.kind_counts(every, p)
     flows = gh.daily_flows(panel, p["repo_metric"])
     owner_counts = panel.drop_duplicates("owner")["origin"].value_counts()
     return Repositories(
@@ -535,6 +537,7 @@ def repositories_section(
         owner_table=owners,
         kinds=kinds,
         flows=flows,
+        every=every,
     )
 
 
@@ -623,12 +626,10 @@ def kind_frame(table: pd.DataFrame) -> pd.DataFrame:
     return table.assign(**pp)[list(KIND_COLS)]
 
 
-def kinds_section(ranking: pd.DataFrame, repos: Repositories, base: pd.DataFrame, p: Any) -> Kinds:
+def kinds_section(repos: Repositories, base: pd.DataFrame, p: Any) -> Kinds:
     """China's share of the flows by repository kind (every kind), model repositories classified by
     the origin of their base model (and, for comparison, by owner)."""
-    all_kinds = {**dict(p), "repo_kinds": list(REPO_KINDS)}
-    every = gh.ranking_panel(ranking, repos.owner_table, all_kinds, repos.kinds)
-    flows = gh.with_base_origin(gh.daily_flows(every, p["repo_metric"]), repos.kinds, base)
+    flows = gh.with_base_origin(gh.daily_flows(repos.every, p["repo_metric"]), repos.kinds, base)
     table = gh.cn_share_by_kind(flows)
     models = flows[flows["kind"] == "model"]
     mixed = base[base["repo"].isin(models["repo"])]

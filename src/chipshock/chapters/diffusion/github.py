@@ -175,9 +175,9 @@ def ranking_panel(ranking: pd.DataFrame, owners: pd.DataFrame, p: dict[str, Any]
 
     With a kind table, only the repositories of the kinds in `p["repo_kinds"]` are kept.
     """
-    d = ranking["date"].dt.date
-    sel = ranking[(ranking["item"] == TOPIC) & (ranking["rank"] <= p["top_n"])
-                  & (d >= p["start_date"]) & (d <= p["end_date"])]
+    d = ranking["date"]
+    first, after = pd.Timestamp(p["start_date"]), pd.Timestamp(p["end_date"]) + pd.Timedelta(days=1)
+    sel = ranking[(ranking["item"] == TOPIC) & (ranking["rank"] <= p["top_n"]) & (d >= first) & (d < after)]
     owner = sel["repo"].str.split("/", n=1).str[0]
     missing = unclassified_owners(owner, owners)
     if missing:
@@ -195,10 +195,9 @@ def ranking_panel(ranking: pd.DataFrame, owners: pd.DataFrame, p: dict[str, Any]
     return out[out["kind"].isin(p["repo_kinds"])]
 
 
-def kind_counts(ranking: pd.DataFrame, owners: pd.DataFrame, kinds: pd.DataFrame,
-                p: dict[str, Any]) -> pd.DataFrame:
-    """Repositories of the list per kind and owner origin (all kinds), and whether each kind is analysed."""
-    every = ranking_panel(ranking, owners, {**p, "repo_kinds": list(REPO_KINDS)}, kinds)
+def kind_counts(every: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
+    """Repositories of the list per kind and owner origin, and whether each kind is analysed; `every`
+    is the ranking panel of every kind."""
     table = every.drop_duplicates("repo").groupby(["kind", "origin"]).size().unstack("origin")
     table = table.reindex(index=list(REPO_KINDS), columns=list(OWNER_ORIGINS)).fillna(0).astype(int)
     return table.assign(analysed=[k in p["repo_kinds"] for k in table.index])
