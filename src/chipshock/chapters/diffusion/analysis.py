@@ -181,7 +181,9 @@ def origin_section(cov: Coverage, releases: pd.DataFrame, p: Any) -> OriginShare
     return OriginShares(
         hub_chart=hubs.hub_chart(tables, p["origins"], p["metric"], releases, p["shocks"]),
         hub_chart_takeaway=hub_takeaway(head_share, word, _panel_name(p["balanced"])),
-        share_table=format_table(shares, {c: Col(kind="share") for c in shares}, id="share_table"),
+        share_table=format_table(
+            shares, {c: Col(f"Chinese share, {c} (%)", kind="share") for c in shares}, id="share_table"
+        ),
         cn_share_first=float(head_share.iloc[0]),
         cn_share_last=float(head_share.iloc[-1]),
         cn_share_max=float(head_share.max()),
@@ -202,7 +204,9 @@ def origin_section(cov: Coverage, releases: pd.DataFrame, p: Any) -> OriginShare
         other_share_trend_ci_high=o["ci_high"],
         other_share_trend_text=trend_text(o),
         metric_share_table=format_table(
-            all_metrics, {c: Col(kind="share") for c in all_metrics}, id="metric_share_table"
+            all_metrics,
+            {c: Col(f"Chinese share, {c} (%)", kind="share") for c in all_metrics},
+            id="metric_share_table",
         ),
         strongest_metric=str(all_metrics["last crawl"].idxmax()),
         cn_metrics={
@@ -898,6 +902,8 @@ class Epoch(SectionResult):
     rates: dict = flat(RATE_KEYS)
     did: dict = flat(DID_KEYS)
     epoch_open_did_pp: float
+    epoch_open_did_text: str
+    epoch_least_did_text: str
     epoch_open_did_word: str
     epoch_bounds_agree: str
     epoch_least_word: str
@@ -907,6 +913,12 @@ class Epoch(SectionResult):
     epoch_unstated_full: int
     n_releases_cn: int
     n_releases_us: int
+
+
+def did_text(row: pd.Series) -> str:
+    """'+22.4 percentage points (95% interval +6.0 to +38.7 points, p = 0.007)'."""
+    lo, hi = 100 * float(row["ci_low"]), 100 * float(row["ci_high"])
+    return (f"{points(float(row['did']))} ({interval(lo, hi, 1)} points, {p_value(float(row['p']))})")
 
 
 def epoch_did_word(row: pd.Series) -> str:
@@ -968,6 +980,8 @@ def epoch_section(epoch: pd.DataFrame, releases: pd.DataFrame, p: Any) -> Epoch:
             for n, c in (("", "did"), ("_ci_low", "ci_low"), ("_ci_high", "ci_high"), ("_p", "p"))
         },
         epoch_open_did_pp=100 * float(stated["did"]),
+        epoch_open_did_text=did_text(stated),
+        epoch_least_did_text=points(float(test.loc["least for China", "did"])),
         epoch_open_did_word=words["stated"],
         epoch_bounds_agree="holds" if len(set(words.values())) == 1 else "does not hold",
         epoch_least_word=words["least for China"],
@@ -1007,13 +1021,12 @@ def claim4_verdict(r: Reach, measure: str, unit: str = "") -> C.Verdict:
 
 def verdict_section(llm: LLMReach, kinds: Kinds, p: Any) -> Verdict:
     """Claim 4 by its rule on the primary measure and every declared alternative."""
-    measure = (
-        f"the {hubs.HUB_METRIC_WORDS[p['metric']]} of the LLM-family models of the publishers in every crawl"
-    )
+    metric = hubs.HUB_METRIC_WORDS[p["metric"]]
+    measure = f"{metric} (LLM-family models, publishers in every crawl)"
     hub_measure = {
-        "all models": "the measure, all models of the publishers in every crawl",
-        "model-balanced panel": "the measure, LLM families, models present in every crawl",
-        "full panel": "the measure, LLM families, every crawled publisher",
+        "all models": f"{metric} (all models, publishers in every crawl)",
+        "model-balanced panel": f"{metric} (LLM-family models present in every crawl)",
+        "full panel": f"{metric} (LLM-family models, every crawled publisher)",
     }
     primary = claim4_verdict(llm.specs["primary"], measure)
     under = {name: claim4_verdict(llm.specs[name], words) for name, words in hub_measure.items()}
