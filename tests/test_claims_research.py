@@ -65,3 +65,13 @@ def test_research_claims_declare_alternatives(number: int) -> None:
     if number == 7:
         names = {a.name for a in claim.alternatives}
         assert {"any company author", "share of authors", "one paper fewer"} <= names
+
+
+def test_claim5_alternative_on_a_venue_the_run_does_not_select_is_not_testable() -> None:
+    import pandas as pd
+
+    from chipshock.chapters.research import analysis as A
+
+    empty = pd.DataFrame({"CN": pd.Series([], dtype=bool)})
+    some = pd.DataFrame({"CN": [True] * 40 + [False] * 60})
+    assert A.claim5_verdict(empty, some, "NAACL and COLING", (2024, 2025)).word == C.UNTESTABLE

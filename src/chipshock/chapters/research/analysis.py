@@ -437,6 +437,8 @@ def claim5_verdict(
     first: pd.DataFrame, last: pd.DataFrame, label: str, years: tuple[Any, Any], fewer: int = 0
 ) -> C.Verdict:
     """Claim 5's rule on two samples of papers (`fewer` Chinese-naming papers fewer in the last)."""
+    if first.empty or last.empty:  # a venue-year this run does not select
+        return C.research(float("nan"), float("nan"), float("nan"), len(first), len(last), label, years)
     c = P.compare_samples(first["CN"], one_fewer(last["CN"], fewer))
     return C.research(c["share0"], c["share1"], c["fisher_p"], c["n0"], c["n1"], label, years)
 
