@@ -17,41 +17,6 @@ def test_the_ledger_holds_the_eight_claims_with_rules() -> None:
 
 
 
-@pytest.mark.parametrize(("cn", "us", "trend", "p", "word"), [
-    (0.4, 0.3, 0.01, 0.5, C.SUPPORTED), (0.3, 0.3, -0.01, 0.5, C.SUPPORTED),
-    (0.4, 0.3, -0.05, 0.01, C.PARTLY), (0.2, 0.3, 0.05, 0.01, C.PARTLY),
-    (0.10, 0.3, 0.0, 0.9, C.PARTLY), (0.099, 0.3, 0.0, 0.9, C.NOT_SUPPORTED),
-])
-def test_claim4(cn: float, us: float, trend: float, p: float, word: str) -> None:
-    assert C.diffusion(cn, us, trend, p, 10, "downloads").word == word
-    assert C.diffusion(cn, us, trend, p, 1, "downloads").word == C.UNTESTABLE
-
-
-@pytest.mark.parametrize(("first", "last", "p", "word"), [
-    (0.01, 0.10, 0.01, C.SUPPORTED), (0.01, 0.09, 0.01, C.PARTLY), (0.08, 0.12, 0.2, C.PARTLY),
-    (0.01, 0.05, 0.2, C.NOT_SUPPORTED), (0.2, 0.1, 0.01, C.CONTRADICTED), (0.2, 0.1, 0.3, C.NOT_SUPPORTED),
-])
-def test_claim5(first: float, last: float, p: float, word: str) -> None:
-    assert C.research(first, last, p, 100, 100, "COLM", (2024, 2025)).word == word
-    assert C.research(first, last, p, 29, 100, "COLM", (2024, 2025)).word == C.UNTESTABLE
-
-
-@pytest.mark.parametrize(("any_", "cn", "word"), [(0, 0, C.UNTESTABLE), (19, 0, C.UNTESTABLE),
-                                                  (20, 1, C.SUPPORTED), (20, 2, C.PARTLY),
-                                                  (30, 10, C.CONTRADICTED)])
-def test_claim6(any_: int, cn: int, word: str) -> None:
-    verdict = C.patents(any_, cn, 8411)
-    assert verdict.word == word
-    if word == C.UNTESTABLE:
-        assert "lower bound" in verdict.caveat and "detailed description" in verdict.caveat
-
-
-@pytest.mark.parametrize(("cn", "any_", "word"), [(5, 50, C.SUPPORTED), (5, 51, C.PARTLY), (4, 30, C.PARTLY),
-                                                  (0, 40, C.NOT_SUPPORTED), (10, 29, C.UNTESTABLE)])
-def test_claim7(cn: int, any_: int, word: str) -> None:
-    assert C.companies(cn, any_).word == word
-
-
 @pytest.mark.parametrize(("bal", "prec", "word"), [(0.8, 0.8, C.SUPPORTED), (0.79, 0.9, C.PARTLY),
                                                    (0.9, 0.5, C.PARTLY), (0.9, 0.49, C.CONTRADICTED)])
 def test_claim8(bal: float, prec: float, word: str) -> None:

@@ -12,7 +12,8 @@ import pytest
 from helpers import REPO, glued
 from scipy import stats
 
-from chipshock.chapters.research import analysis as rs
+from chipshock.chapters.research import analysis as A
+from chipshock.chapters.research import papers as rs
 from chipshock.chapters.research import parameters as rsp
 from chipshock.data.build import load
 from chipshock.errors import DataError, ParamError
@@ -24,7 +25,8 @@ from chipshock.pipeline.registry import get_chapter
 
 def _papers(rows: list[dict]) -> pd.DataFrame:
     base = {"venue": "colm", "year": 2024, "paper_id": "x", "title": "t", "n_authors": 1, "countries": "",
-            "has_abstract": True, "us_company_author": False, "org_names": "", "org_domains": ""}
+            "has_abstract": True, "us_company_author": False, "org_names": "", "org_domains": "",
+            "author_domains": "", "author_affs": ""}
     base |= {f"mentions_{f}": False for f in rsp.FAMILIES}
     return pd.DataFrame([{**base, "paper_id": str(i), **r} for i, r in enumerate(rows)])
 
@@ -63,7 +65,7 @@ def test_newcombe_interval_and_fisher_test():
     c = rs.compare_years(rs.select(papers, COMPANIES, p), "colm", [2023, 2024, 2025], "CN")
     assert (c["k0"], c["n0"], c["k1"], c["n1"]) == (1, 10, 6, 10)
     assert math.isclose(c["fisher_p"], stats.fisher_exact([[6, 4], [1, 9]]).pvalue)
-    assert rs.change_words(c) == {"direction": "rose", "significance": "not statistically significant"}
+    assert A.change_words(c) == {"direction": "rose", "significance": "not statistically significant"}
 
 
 def test_us_company_use_and_list():
@@ -241,3 +243,57 @@ def test_connector_check_without_the_raw_abstracts_says_how_to_fetch(tmp_path: P
 
     with pytest.raises(DataError, match="chipshock data fetch --only istat_patents"):
         pc.connector_check(tmp_path, istat_frame(), ["qwen"])
+
+
+# --- section results on the processed data --------------------------------------------------------
+
+def test_paper_sections_on_the_processed_table() -> None:
+    from chipshock.data.build import load
+
+    project = Project(REPO)
+    p = rsp.PARAMS.resolve({})
+    sel = A.papers_section(load(project, "papers"), rs.read_company_table(project, p["company_table"]), p)
+    assert set(sel.values()) == set(A.Papers.glue_keys())
+    assert sel.values()["n_CN"] == int(sel.papers["CN"].sum()) and sel.n_papers == len(sel.papers)
+    comp = A.comparison_section(sel.papers, p).values()
+    assert comp["cmp_ci_low"] <= comp["cmp_diff"] <= comp["cmp_ci_high"]
+    assert comp["cmp_diff_pp"] == pytest.approx(100 * comp["cmp_diff"])
+    assert A.count_word(1, 2) == "fewer" and A.count_word(2, 2) == "as many"
+
+
+# --- claim 7: attribution by author position --------------------------------------------------------
+
+def test_author_position_attribution() -> None:
+    papers = _papers([
+        # first author at Google, a university in between, last at MIT: led by a company
+        {"n_authors": 3, "author_domains": "google.com;mit.edu;mit.edu", "author_affs": "Google;MIT;MIT",
+         "org_domains": "google.com;mit.edu", "mentions_qwen": True},
+        # a company co-author in the middle only: any-author counts it, first-or-last does not
+        {"n_authors": 3, "author_domains": "mit.edu;google.com;mit.edu", "author_affs": "MIT;Google;MIT",
+         "org_domains": "mit.edu;google.com"},
+        # last author with two affiliations, one of them Meta (by name), and no e-mail domain
+        {"n_authors": 2, "author_domains": "cmu.edu;", "author_affs": "CMU;CMU+Meta AI",
+         "org_names": "CMU;Meta AI"},
+        # no company at all
+        {"n_authors": 2, "author_domains": "mit.edu;mit.edu", "author_affs": "MIT;MIT"},
+    ])
+    out = rs.select(papers, COMPANIES, rsp.PARAMS.resolve({}))
+    assert out["us_company"].tolist() == [True, True, True, False]
+    assert out["first_last_company"].tolist() == [True, False, True, False]
+    assert out["lead_companies"].tolist() == ["Google", "", "Meta", ""]
+    assert out["company_author_share"].tolist() == pytest.approx([1 / 3, 1 / 3, 1 / 2, 0.0])
+    counts = A.attribution_counts(out.assign(any_family=True))
+    assert counts["first or last author"] == (1, 2) and counts["any company author"] == (1, 3)
+    assert counts["share of authors"] == pytest.approx((1 / 3, 1 / 3 + 1 / 3 + 1 / 2))
+
+
+def test_processed_papers_keep_affiliations_in_author_order() -> None:
+    papers = load(Project(REPO), "papers")
+    entries = papers["author_domains"].str.count(";") + 1
+    assert (entries == papers["n_authors"].clip(lower=1)).all()
+    assert (papers["author_affs"].str.count(";") + 1 == entries).all()
+
+
+def test_one_fewer_removes_one_true_flag() -> None:
+    flags = pd.Series([False, True, True])
+    assert A.one_fewer(flags, 1).sum() == 1 and A.one_fewer(flags, 0).sum() == 2

@@ -72,7 +72,8 @@ def page_keys(chapter: str) -> set[str]:
     return set(GLUE.findall(text))
 
 
-CONVERTED: tuple[str, ...] = ("background", "policy", "primer", "developers", "robustness")
+CONVERTED: tuple[str, ...] = ("background", "policy", "primer", "developers", "robustness", "diffusion",
+                             "research")
 """Chapters whose sections return SectionResults (each chapter helper adds its own)."""
 PIPELINE_KEYS = {"params_table"}
 """Keys glued by the notebook's set-up rather than by a section result."""

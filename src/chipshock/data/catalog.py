@@ -61,3 +61,4 @@ POLICY_FAMILIES = "data/curated/policy_families.csv"  # translations, drafts and
 POLICY_DATES = "data/curated/policy_dates.csv"  # checked dates of the Chinese AGORA documents
 RECALL_LABELS = "data/curated/open_source_recall_labels.csv"  # a seeded sample of unflagged documents, read
 HELDOUT_LABELS = "data/curated/open_source_heldout_labels.csv"  # AGORA matches outside the U.S. and China
+MODEL_REPO_BASE = "data/curated/model_repo_base.csv"  # model repositories → origin of their base model

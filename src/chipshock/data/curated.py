@@ -19,6 +19,7 @@ from chipshock.data.catalog import (
     EVENT_KINDS,
     HELDOUT_LABELS,
     MODEL_RELEASES,
+    MODEL_REPO_BASE,
     OPEN_SOURCE_LABELS,
     POLICY_DATES,
     POLICY_EVENTS,
@@ -32,6 +33,8 @@ from chipshock.data.catalog import (
 from chipshock.data.dictionaries import CONTEXT_CHARS
 from chipshock.errors import DataError
 from chipshock.paths import Project
+
+REPO_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$"  # owner/name on GitHub
 
 _URL = pa.Check.str_matches(r"^https?://\S+$")
 _DAY = pa.Check.str_matches(r"^\d{4}-\d{2}-\d{2}$")
@@ -263,7 +266,19 @@ def repo_owner_origin(root: Path, origins: Sequence[str]) -> pd.DataFrame:
 def repo_kind(root: Path, kinds: Sequence[str]) -> pd.DataFrame:
     """The curated repository → kind table (`kind` one of `kinds`), with reasons (diffusion chapter)."""
     schema = pa.DataFrameSchema(
-        {"repo": pa.Column(str, pa.Check.str_matches(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9._-]+$")),
+        {"repo": pa.Column(str, pa.Check.str_matches(REPO_PATTERN)),
          "kind": pa.Column(str, pa.Check.isin(list(kinds))),
          "reason": pa.Column(str, pa.Check.str_length(min_value=8))}, strict=True, unique=["repo"])
     return read_checked_csv(root, REPO_KIND, schema)
+
+
+
+def model_repo_base(root: Path, origins: Sequence[str]) -> pd.DataFrame:
+    """The curated model repository → base model table: the family and origin (one of `origins`) of
+    the model each model repository is built on, with a reason (diffusion chapter)."""
+    schema = pa.DataFrameSchema(
+        {"repo": pa.Column(str, pa.Check.str_matches(REPO_PATTERN)),
+         "base_family": pa.Column(str, pa.Check.str_length(min_value=2)),
+         "base_origin": pa.Column(str, pa.Check.isin(list(origins))),
+         "reason": pa.Column(str, pa.Check.str_length(min_value=8))}, strict=True, unique=["repo"])
+    return read_checked_csv(root, MODEL_REPO_BASE, schema)

@@ -11,7 +11,7 @@ from chipshock.params import Param, ParamSpec
 INPUTS = ("data/processed/hf_models.parquet", "data/processed/github_ranking.parquet",
           "data/processed/llm_repos_daily.parquet",
           "data/processed/epoch_models.parquet", "data/processed/CHECKSUMS", MODEL_RELEASES,
-          REPO_OWNER_ORIGIN, REPO_KIND)
+          REPO_OWNER_ORIGIN, REPO_KIND, "data/curated/model_repo_base.csv")
 
 
 OWNER_ORIGINS = ("CN", "US", "other", "unknown")
@@ -57,8 +57,8 @@ PARAMS = ParamSpec(
               "descendants (model-tree size)", choices=tuple(HUB_METRICS)),
         Param("repo_metric", "str", "forks", "GitHub measure whose daily flow is analysed",
               choices=REPO_METRICS),
-        Param("balanced", "bool", True, "hubs: headline on the balanced panel (publishers and models "
-              "in every crawl) instead of the full one"),
+        Param("balanced", "bool", True, "hubs: headline on the balanced panel (publishers present "
+              "in every crawl, with all their models) instead of the full one"),
         Param("repo_panel", "str", "listed", "GitHub: which repositories enter a shock window: listed "
               "(every one listed in it; flows while listed), both_sides (4+ weeks on each side) or "
               "balanced (every week)", choices=tuple(REPO_PANELS)),

@@ -1,308 +1,567 @@
-"""Chapter `research`: Chinese open models in scientific papers, U.S. companies' use, and patents."""
+"""Chapter `research`, section by section: each function computes one section of the page and returns
+its frozen result (the glue keys are its field names).
+
+The computations are in `papers` (selection, shares, comparisons, authors, CSET, the connector's
+fixture, charts) and `patent_counts` (the real patent sample, grants, assignees); the rules of
+claims 5 to 7 are in `chipshock.claims.research`.
+"""
 
 from __future__ import annotations
 
-import math
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import altair as alt
-import numpy as np
 import pandas as pd
-import pandera.pandas as pa
-from scipy import stats
 
-from chipshock.chapters.research.parameters import (
-    DEFAULT_COMPANIES,
-    OPEN_US,
-)
-from chipshock.charts import ORIGIN_COLOURS, PALETTE, _scale
-from chipshock.data import patents, reads
-from chipshock.data.dictionaries import FAMILY_ORIGIN
-from chipshock.data.domains import classify_domain
-from chipshock.data.tables import papers as papers_table
-from chipshock.data.tables.cset_papers import SHEET_FAMILY
-from chipshock.errors import DataError, ParamError, UserError
+from chipshock import claims as C
+from chipshock.chapters.research import papers as P
+from chipshock.chapters.research import patent_counts as pc
+from chipshock.errors import DataError
 from chipshock.paths import Project
-from chipshock.tables import Col, Table, format_table
+from chipshock.results import SectionResult, flat, internal
+from chipshock.tables import Col, format_table
+from chipshock.wording import compare, direction, significance
 
-CLOSED_US = ("gpt", "claude")                           # U.S. families used mostly through APIs
-GROUPS = {"CN": "Chinese families", "US_open": "U.S. open families", "US_closed": "U.S. closed families",
-          "other": "other families"}
-GROUP_COLOURS = {"Chinese families": ORIGIN_COLOURS["CN"], "U.S. open families": ORIGIN_COLOURS["US"],
-                 "U.S. closed families": PALETTE["sky"], "other families": PALETTE["green"]}
-FAMILY_LABELS = {"qwen": "Qwen/QwQ", "deepseek": "DeepSeek", "chatglm": "ChatGLM/GLM", "yi": "Yi",
-                 "internlm": "InternLM/InternVL", "baichuan": "Baichuan", "minicpm": "MiniCPM",
-                 "kimi": "Kimi",
-                 "llama": "Llama", "gemma": "Gemma", "phi": "Phi", "olmo": "OLMo", "gpt_oss": "gpt-oss",
-                 "gpt": "GPT/ChatGPT", "claude": "Claude", "mistral": "Mistral/Mixtral", "falcon": "Falcon"}
+GROUP_KEYS = [f"{stat}_{key}" for key in P.GROUPS for stat in ("n", "share")]
 
 
-# --- data -----------------------------------------------------------------------------------------
-
-def read_company_table(project: Project, rel: str) -> pd.DataFrame:
-    """The U.S. company table named by the parameter, checked against the curated table's schema."""
-    path = reads.use(project.root, rel)
-    if not path.is_file():
-        raise ParamError(f"parameter 'company_table': {rel} does not exist in the project; "
-                         f"use {DEFAULT_COMPANIES} or a CSV with columns company, kind, value, source")
-    try:
-        return papers_table.COMPANY_SCHEMA.validate(pd.read_csv(path, dtype=str, keep_default_na=False))
-    except (pa.errors.SchemaError, pa.errors.SchemaErrors, pd.errors.ParserError) as exc:
-        raise DataError(f"{rel} does not match the company-table schema (columns company, kind, value, "
-                        f"source; kind is domain or name): {str(exc).splitlines()[0][:200]}") from None
+# --------------------------------------------------------------------------- the papers
 
 
-def select(papers: pd.DataFrame, companies: pd.DataFrame, p: dict[str, Any]) -> pd.DataFrame:
-    """Papers of the chosen venues and years, with origin-group flags over the chosen families and the
-    U.S. companies of their authors (matched with the chosen company table)."""
-    out = papers[papers["venue"].isin(p["venues"]) & papers["year"].isin(p["years"])].copy()
-    fams = p["families"]
-    for key, members in group_members(fams).items():
-        cols = [f"mentions_{f}" for f in members]
-        out[key] = out[cols].any(axis=1) if cols else False
-    out["any_family"] = out[[f"mentions_{f}" for f in fams]].any(axis=1)
-    match = papers_table.CompanyMatcher(companies)
-    out["companies"] = [", ".join(match.companies(d, n)) for d, n in zip(out["org_domains"], out["org_names"],
-                                                                          strict=True)]
-    out["us_company"] = out["companies"] != ""
-    out["families_named"] = family_names(out, fams)
-    return out.reset_index(drop=True)
-
-
-def group_members(families: list[str]) -> dict[str, list[str]]:
-    """Chosen families by origin group: CN, US_open, US_closed, other."""
-    return {
-        "CN": [f for f in families if FAMILY_ORIGIN[f] == "CN"],
-        "US_open": [f for f in families if f in OPEN_US],
-        "US_closed": [f for f in families if f in CLOSED_US],
-        "other": [f for f in families if FAMILY_ORIGIN[f] == "other"],
-    }
-
-
-def family_names(papers: pd.DataFrame, families: list[str]) -> pd.Series:
-    """Per paper, the labels of the chosen families it mentions, comma-separated."""
-    flags = papers[[f"mentions_{f}" for f in families]].to_numpy()
-    labels = np.array([FAMILY_LABELS[f] for f in families])
-    return pd.Series([", ".join(labels[row]) for row in flags], index=papers.index, dtype=object)
-
-
-# --- shares ---------------------------------------------------------------------------------------
-
-def venue_year_shares(papers: pd.DataFrame) -> pd.DataFrame:
-    """Per venue and year: papers, share with an abstract, share mentioning each origin group."""
-    g = papers.groupby(["venue", "year"])
-    table = g.agg(papers=("paper_id", "size"), with_abstract=("has_abstract", "mean"),
-                  **{GROUPS[k]: (k, "mean") for k in GROUPS})
-    return table
-
-
-def family_table(papers: pd.DataFrame, families: list[str], min_mentions: int) -> pd.DataFrame:
-    """Papers mentioning each family (all venue-years together), with share; families below
-    `min_mentions` are left out."""
-    n = len(papers)
-    rows = []
-    for f in families:
-        k = int(papers[f"mentions_{f}"].sum())
-        if k >= min_mentions:
-            group = "CN" if FAMILY_ORIGIN[f] == "CN" else "US_open" if f in OPEN_US else \
-                "US_closed" if f in CLOSED_US else "other"
-            rows.append({"family": FAMILY_LABELS[f], "group": GROUPS[group], "papers": k, "share": k / n})
-    table = pd.DataFrame(rows, columns=["family", "group", "papers", "share"])
-    return table.sort_values("papers", ascending=False, kind="stable").set_index("family")
-
-
-def newcombe_diff(k0: int, n0: int, k1: int, n1: int, z: float = 1.959964) -> tuple[float, float]:
-    """95% Newcombe (hybrid Wilson score) interval for p1 - p0."""
-    def wilson(k: int, n: int) -> tuple[float, float]:
-        p = k / n
-        centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-        half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-        return centre - half, centre + half
-
-    p0, p1 = k0 / n0, k1 / n1
-    l0, u0 = wilson(k0, n0)
-    l1, u1 = wilson(k1, n1)
-    d = p1 - p0
-    return (d - math.sqrt((p1 - l1) ** 2 + (u0 - p0) ** 2), d + math.sqrt((u1 - p1) ** 2 + (p0 - l0) ** 2))
-
-
-def compare_years(papers: pd.DataFrame, venue: str, years: list[int], flag: str) -> dict[str, Any]:
-    """Share of a venue's papers with `flag` in its first and last chosen year: counts, change, 95% CI
-    of the change (Newcombe) and Fisher's exact test."""
-    have = sorted(set(papers.loc[papers["venue"] == venue, "year"]) & set(years))
-    if len(have) < 2:
-        raise UserError(f"venue {venue} has papers in fewer than two of the chosen years {years}")
-    y0, y1 = have[0], have[-1]
-    a = papers[(papers["venue"] == venue) & (papers["year"] == y0)][flag]
-    b = papers[(papers["venue"] == venue) & (papers["year"] == y1)][flag]
-    k0, n0, k1, n1 = int(a.sum()), len(a), int(b.sum()), len(b)
-    lo, hi = newcombe_diff(k0, n0, k1, n1)
-    res = stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]])
-    return {"year0": y0, "year1": y1, "k0": k0, "n0": n0, "k1": k1, "n1": n1, "share0": k0 / n0,
-            "share1": k1 / n1, "diff": k1 / n1 - k0 / n0, "ci_low": lo, "ci_high": hi,
-            "fisher_p": float(res.pvalue)}
+@dataclass(frozen=True, kw_only=True)
+class Papers(SectionResult):
+    n_papers: int
+    n_venue_years: int
+    n_venues: int
+    n_no_abstract: int
+    n_any_family: int
+    n_company_rows: int
+    n_companies: int
+    company_table: str
+    cn_vs_us_word: str
+    groups: dict = flat(GROUP_KEYS)
+    share_table: Any
+    share_chart: Any
+    share_chart_takeaway: str
+    papers: pd.DataFrame = internal()
 
 
 def count_word(a: int, b: int) -> str:
     """'more', 'fewer' or 'as many': how count a compares with count b."""
-    return "more" if a > b else "fewer" if a < b else "as many"
+    return compare(a, b, "more", "fewer", "as many")
 
 
-def change_words(c: dict[str, Any], level: float = 0.05) -> dict[str, str]:
-    """Words for a comparison's direction and whether the exact test rejects no change."""
-    return {"direction": "rose" if c["diff"] > 0 else "fell" if c["diff"] < 0 else "did not change",
-            "significance": "statistically significant" if c["fisher_p"] < level
-            else "not statistically significant"}
+def papers_section(raw: pd.DataFrame, companies: pd.DataFrame, p: Any) -> Papers:
+    """The papers of the selection, and the share of each venue-year naming each origin group."""
+    papers = P.select(raw, companies, p)
+    shares = P.venue_year_shares(papers)
+    n_cn, n_us = int(papers["CN"].sum()), int(papers["US_open"].sum())
+    return Papers(
+        n_papers=len(papers),
+        n_venue_years=len(shares),
+        n_venues=papers["venue"].nunique(),
+        n_no_abstract=int((~papers["has_abstract"]).sum()),
+        n_any_family=int(papers["any_family"].sum()),
+        n_company_rows=len(companies),
+        n_companies=companies["company"].nunique(),
+        company_table=p["company_table"],
+        cn_vs_us_word=count_word(n_cn, n_us),
+        groups={
+            **{f"n_{k}": int(papers[k].sum()) for k in P.GROUPS},
+            **{f"share_{k}": float(papers[k].mean()) for k in P.GROUPS},
+        },
+        share_table=P.venue_share_table(shares),
+        share_chart=P.share_chart(shares),
+        share_chart_takeaway=(
+            f"Chinese families are named in {count_word(n_cn, n_us)} papers than U.S. open "
+            f"families ({n_cn:,} against {n_us:,})."
+        ),
+        papers=papers,
+    )
 
 
-def comparison_table(papers: pd.DataFrame, venue: str, years: list[int]) -> pd.DataFrame:
-    """The same-venue comparison for every origin group."""
-    rows = {}
-    for key, label in GROUPS.items():
-        c = compare_years(papers, venue, years, key)
-        rows[label] = {f"share {c['year0']}": round(c["share0"], 4),
-                       f"share {c['year1']}": round(c["share1"], 4),
-                       "change": round(c["diff"], 4), "95% CI low": round(c["ci_low"], 4),
-                       "95% CI high": round(c["ci_high"], 4), "Fisher p": float(f"{c['fisher_p']:.3g}"),
-                       f"papers {c['year0']}": c["n0"], f"papers {c['year1']}": c["n1"]}
-    return pd.DataFrame.from_dict(rows, orient="index")
+@dataclass(frozen=True, kw_only=True)
+class Families(SectionResult):
+    family_table: Any
+    family_chart: Any
+    family_chart_takeaway: str
+    n_families_shown: int
+    min_mentions: int
+    top_cn_family: str
+    top_cn_papers: int
 
 
-# --- authors --------------------------------------------------------------------------------------
+def families_section(papers: pd.DataFrame, p: Any) -> Families:
+    """Papers naming each family (those named by at least `min_mentions` papers)."""
+    table = P.family_table(papers, p["families"], p["min_mentions"])
+    top_cn = table[table["group"] == P.GROUPS["CN"]]
+    name = top_cn.index[0] if len(top_cn) else "none"
+    top_n = int(top_cn["papers"].iloc[0]) if len(top_cn) else 0
+    overall = table.index[0] if len(table) else "none"
+    return Families(
+        family_table=P.family_frame_table(table),
+        family_chart=P.family_chart(table),
+        family_chart_takeaway=(
+            f"{overall} is the most named family; the most named Chinese family is {name} ({top_n:,} papers)."
+        ),
+        n_families_shown=len(table),
+        min_mentions=p["min_mentions"],
+        top_cn_family=name,
+        top_cn_papers=top_n,
+    )
 
-def org_flags(papers: pd.DataFrame) -> pd.DataFrame:
-    """Per paper: an author in China, in the U.S., at a U.S. company, at a Chinese company (by e-mail
-    domain), at a university (edu domain)."""
-    classes = [{classify_domain(d) for d in s.split(";") if d} for s in papers["org_domains"]]
-    countries = [set(s.split(";")) for s in papers["countries"]]
-    return pd.DataFrame({
-        "China author": [("China" in c) for c in countries],
-        "U.S. author": [("United States" in c) for c in countries],
-        "U.S.-company author": papers["us_company"].to_numpy(),
-        "Chinese-company author": [("cn_company" in c) for c in classes],
-        "university author (edu domain)": [bool(c & {"us_edu", "cn_edu"}) for c in classes],
-    }, index=papers.index)
+
+# --------------------------------------------------------------------------- the same venue across years
+
+CMP = ("share0", "share1", "diff", "ci_low", "ci_high", "fisher_p")
+CMP_KEYS = (
+    [f"cmp_{n}" for n in ("year0", "year1", "k0", "n0", "k1", "n1")]
+    + [f"{pre}_{n}" for n in CMP for pre in ("cmp", "cmpus")]
+    + [f"{pre}_{n}_pp" for n in ("diff", "ci_low", "ci_high") for pre in ("cmp", "cmpus")]
+    + [f"{pre}_{n}" for pre in ("cmp", "cmpus") for n in ("direction", "significance")]
+)
 
 
-def author_table(papers: pd.DataFrame) -> pd.DataFrame:
-    """Share of papers with each kind of author, among papers mentioning each origin group and all."""
-    flags = org_flags(papers)
-    rows = {"all papers": flags.mean()}
-    for key, label in GROUPS.items():
-        rows[f"mentioning {label}"] = flags[papers[key].to_numpy()].mean()
-    out = pd.DataFrame(rows).T
-    out["papers"] = [len(papers)] + [int(papers[k].sum()) for k in GROUPS]
+@dataclass(frozen=True, kw_only=True)
+class Comparison(SectionResult):
+    cmp_venue: str
+    comparison: dict = flat(CMP_KEYS)
+    comparison_table: Any
+
+
+def change_words(c: dict[str, Any]) -> dict[str, str]:
+    """A comparison's direction and whether the exact test rejects no change."""
+    return {"direction": direction(c["diff"]), "significance": significance(c["fisher_p"])}
+
+
+def comparison_values(cn: dict[str, Any], us: dict[str, Any]) -> dict[str, Any]:
+    """The glued values of the same-venue comparison (Chinese families `cmp_`, U.S. open `cmpus_`)."""
+    out: dict[str, Any] = {f"cmp_{n}": cn[n] for n in ("year0", "year1", "k0", "n0", "k1", "n1")}
+    for pre, c in (("cmp", cn), ("cmpus", us)):
+        out.update({f"{pre}_{n}": c[n] for n in CMP})
+        out.update({f"{pre}_{n}_pp": 100 * c[n] for n in ("diff", "ci_low", "ci_high")})
+        out.update({f"{pre}_{k}": w for k, w in change_words(c).items()})
     return out
 
 
-def us_company_use(papers: pd.DataFrame) -> dict[str, Any]:
-    """Papers with a U.S.-company author that mention a Chinese family: counts and shares."""
-    co = papers["us_company"]
-    cn = papers["CN"]
-    both = int((co & cn).sum())
-    return {"n_company": int(co.sum()), "n_cn": int(cn.sum()), "n_both": both,
-            "share_of_company": both / int(co.sum()) if co.sum() else float("nan"),
-            "share_of_cn": both / int(cn.sum()) if cn.sum() else float("nan"),
-            "n_company_usopen": int((co & papers["US_open"]).sum())}
-
-
-def us_company_list(papers: pd.DataFrame) -> pd.DataFrame:
-    """The browsable list: papers with a U.S.-company author that mention a Chinese family."""
-    rows = papers[papers["us_company"] & papers["CN"]]
-    out = rows[["venue", "year", "title", "families_named", "companies"]].rename(
-        columns={"families_named": "families"})
-    return out.sort_values(["venue", "year", "title"], kind="stable").reset_index(drop=True)
-
-
-def company_list_table(listed: pd.DataFrame) -> Table:
-    """The browsable list as the book's table (full titles, venues in capitals)."""
-    if listed.empty:
-        empty = pd.DataFrame({"papers": ["No paper in this selection."]})
-        return format_table(empty, {"papers": Col("Papers")}, id="company_list")
-    shown = listed.assign(venue=listed["venue"].str.upper())
-    return format_table(shown, {"venue": Col("Venue"), "year": Col("Year", "int"), "title": Col("Title"),
-                                "families": Col("Chinese families named"),
-                                "companies": Col("U.S. companies among the authors")}, id="company_list")
-
-
-def top_companies(papers: pd.DataFrame) -> pd.Series:
-    """Papers mentioning a Chinese family, per U.S. company among their authors."""
-    rows = papers.loc[papers["us_company"] & papers["CN"], "companies"]
-    counts = pd.Series([c for s in rows for c in s.split(", ")], dtype=object).value_counts()
-    return counts.rename("papers").rename_axis("company")
-
-
-# --- CSET cross-check ---------------------------------------------------------------------------------------
-
-def cset_check(cset: pd.DataFrame) -> pd.DataFrame:
-    """Per CSET sheet: papers, shares flagged with the sheet's own family, Qwen, any Chinese family."""
-    own = cset.apply(lambda r: bool(r[f"mentions_{r['sheet_family']}"]), axis=1)
-    table = cset.assign(own=own).groupby(["workbook", "sheet"], sort=False).agg(
-        papers=("merged_id", "size"), family=("sheet_family", "first"), own_family=("own", "mean"),
-        qwen=("mentions_qwen", "mean"), any_chinese=("mentions_cn_family", "mean"))
-    table["family"] = table["family"].map(FAMILY_LABELS)
-    return table.rename(columns={"family": "sheet's family", "own_family": "flagged: sheet's family",
-                                 "qwen": "flagged: Qwen", "any_chinese": "flagged: any Chinese family"})
-
-
-def cset_qwen(cset: pd.DataFrame) -> dict[str, Any]:
-    """How many of CSET's Qwen papers the dictionary flags as Qwen, and how many of the others."""
-    is_qwen = cset["sheet"].isin([s for s, f in SHEET_FAMILY.items() if f == "qwen"])
-    qwen_ids = set(cset.loc[is_qwen, "merged_id"])
-    others = cset[~is_qwen & ~cset["merged_id"].isin(qwen_ids)].drop_duplicates("merged_id")
-    qwen = cset[is_qwen].drop_duplicates("merged_id")
-    own = cset.apply(lambda r: bool(r[f"mentions_{r['sheet_family']}"]), axis=1)
-    return {"qwen_papers": len(qwen), "qwen_flagged": int(qwen["mentions_qwen"].sum()),
-            "other_papers": len(others), "other_flagged_qwen": int(others["mentions_qwen"].sum()),
-            "rows": len(cset), "own_flagged": int(own.sum()), "sheets": int(cset["sheet"].nunique())}
-
-
-# --- patents (fixture only) -----------------------------------------------------------------------
-
-def patent_fixture_counts(families: list[str]) -> patents.PatentCounts:
-    """The patent connector run offline on its fictional PatentsView-format fixture (no network)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        patents.write_fixture(folder)
-        return patents.count_bulk("granted", list(patents.FIXTURE_YEARS), ["brf_sum", "claims"], families,
-                                  folder, base_url="http://127.0.0.1:9/offline", log=lambda _m: None)
-
-
-# --- charts ---------------------------------------------------------------------------------------
-
-def share_chart(shares: pd.DataFrame, width: int = 560) -> alt.Chart:
-    """Share of papers mentioning each origin group, per venue-year (venue-years with any mention)."""
-    groups = list(GROUPS.values())
-    long = shares[groups].reset_index().melt(["venue", "year"], var_name="group", value_name="share")
-    keep = long.groupby(["venue", "year"])["share"].transform("sum") > 0
-    long = long[keep].assign(label=lambda d: d["venue"].str.upper() + " " + d["year"].astype(str))
-    order = sorted(long["label"].unique())
-    return (
-        alt.Chart(long, width=width)
-        .mark_bar()
-        .encode(
-            y=alt.Y("label:N", sort=order, title=None),
-            yOffset=alt.YOffset("group:N", sort=groups),
-            x=alt.X("share:Q", title="share of papers mentioning the group", axis=alt.Axis(format="%")),
-            color=alt.Color("group:N", title="Model families", scale=_scale(GROUP_COLOURS, groups)),
-            tooltip=["label:N", "group:N", alt.Tooltip("share:Q", format=".1%")],
-        )
+def comparison_section(papers: pd.DataFrame, p: Any) -> Comparison:
+    """The compared venue in its first and last chosen year, for every origin group."""
+    venue = p["compare_venue"]
+    cn = P.compare_years(papers, venue, p["years"], "CN")
+    us = P.compare_years(papers, venue, p["years"], "US_open")
+    return Comparison(
+        cmp_venue=venue.upper(),
+        comparison=comparison_values(cn, us),
+        comparison_table=P.comparison_frame_table(P.comparison_table(papers, venue, p["years"])),
     )
 
 
-def family_chart(table: pd.DataFrame, width: int = 520) -> alt.Chart:
-    """Papers mentioning each family (those with at least `min_mentions`)."""
-    data = table.reset_index()
-    groups = [g for g in GROUPS.values() if g in set(data["group"])]
-    return (
-        alt.Chart(data, width=width)
-        .mark_bar()
-        .encode(
-            y=alt.Y("family:N", sort="-x", title=None),
-            x=alt.X("papers:Q", title="papers mentioning the family (title or abstract)"),
-            color=alt.Color("group:N", title="Model families", scale=_scale(GROUP_COLOURS, groups)),
-            tooltip=["family:N", "group:N", "papers:Q", alt.Tooltip("share:Q", format=".2%")],
-        )
+# --------------------------------------------------------------------------- authors
+
+USE_KEYS = [
+    f"use_{k}" for k in ("n_company", "n_cn", "n_both", "share_of_company", "share_of_cn", "n_company_usopen")
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Authors(SectionResult):
+    author_table: Any
+    cn_china_author: float
+    cn_us_author: float
+    all_china_author: float
+    use: dict = flat(USE_KEYS)
+    company_list: Any
+    top_companies: Any
+    top_company: str
+    top_company_papers: int
+    claim7_first_last_papers_cn: int
+    claim7_first_last_papers_any: int
+    claim7_any_papers_cn: int
+    claim7_any_papers_any: int
+    claim7_share_papers_cn: float
+    claim7_share_papers_any: float
+    claim7_company_table: Any
+    claim7_venue_table: Any
+    claim7_top_venue_year: str
+    claim7_top_venue_year_cn: int
+    claim7_n_venue_years: int
+
+
+def attribution_counts(papers: pd.DataFrame) -> dict[str, tuple[float, float]]:
+    """Claim 7's (papers naming a Chinese family, papers naming any family) under each attribution of
+    a paper to U.S. companies: first or last author, any author, each paper weighted by its share of
+    company authors."""
+    fam = papers[papers["any_family"]]
+    w = fam["company_author_share"]
+    return {
+        "first or last author": (
+            int((fam["first_last_company"] & fam["CN"]).sum()),
+            int(fam["first_last_company"].sum()),
+        ),
+        "any company author": (int((fam["us_company"] & fam["CN"]).sum()), int(fam["us_company"].sum())),
+        "share of authors": (float((w * fam["CN"]).sum()), float(w.sum())),
+    }
+
+
+def claim7_tables(papers: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Papers naming a Chinese family per U.S. company (first or last author) and, per venue-year,
+    the company papers naming any family and a Chinese one under the first-or-last and any attribution."""
+    fam = papers[papers["any_family"]]
+    lead = fam[fam["first_last_company"] & fam["CN"]]
+    per_company = pd.Series([c for s in lead["lead_companies"] for c in s.split(", ")], dtype=object)
+    companies = per_company.value_counts().rename("papers").rename_axis("company").to_frame()
+    fam = fam.assign(label=fam["venue"].str.upper() + " " + fam["year"].astype(str))
+    venue = fam.groupby("label").apply(
+        lambda g: pd.Series(
+            {
+                "led, naming a family": int(g["first_last_company"].sum()),
+                "led, naming a Chinese family": int((g["first_last_company"] & g["CN"]).sum()),
+                "any author, naming a family": int(g["us_company"].sum()),
+                "any author, naming a Chinese family": int((g["us_company"] & g["CN"]).sum()),
+            }
+        ),
+        include_groups=False,
     )
+    venue = venue[venue.sum(axis=1) > 0].sort_values(
+        "any author, naming a Chinese family", ascending=False, kind="stable"
+    )
+    return companies, venue.rename_axis("venue-year")
+
+
+def authors_section(papers: pd.DataFrame) -> Authors:
+    """Author countries and organisations; papers with a U.S.-company author naming a Chinese family."""
+    authors = P.author_table(papers)
+    row = authors.loc[f"mentioning {P.GROUPS['CN']}"]
+    tops = P.top_companies(papers)
+    counts = attribution_counts(papers)
+    by_company, by_venue = claim7_tables(papers)
+    top_vy = by_venue.index[0] if len(by_venue) else "none"
+    top_vy_cn = int(by_venue["any author, naming a Chinese family"].iloc[0]) if len(by_venue) else 0
+    return Authors(
+        author_table=P.author_frame_table(authors),
+        cn_china_author=float(row["China author"]),
+        cn_us_author=float(row["U.S. author"]),
+        all_china_author=float(authors.loc["all papers", "China author"]),
+        use={f"use_{k}": v for k, v in P.us_company_use(papers).items()},
+        company_list=P.company_list_table(P.us_company_list(papers)),
+        top_companies=format_table(tops.to_frame(), id="top_companies"),
+        top_company=tops.index[0] if len(tops) else "none",
+        top_company_papers=int(tops.iloc[0]) if len(tops) else 0,
+        claim7_first_last_papers_cn=int(counts["first or last author"][0]),
+        claim7_first_last_papers_any=int(counts["first or last author"][1]),
+        claim7_any_papers_cn=int(counts["any company author"][0]),
+        claim7_any_papers_any=int(counts["any company author"][1]),
+        claim7_share_papers_cn=counts["share of authors"][0],
+        claim7_share_papers_any=counts["share of authors"][1],
+        claim7_company_table=format_table(
+            by_company, {"papers": Col("Papers", kind="count")}, id="claim7_company_table"
+        ),
+        claim7_venue_table=format_table(
+            by_venue,
+            {c: Col(c[:1].upper() + c[1:], kind="count") for c in by_venue.columns},
+            id="claim7_venue_table",
+        ),
+        claim7_top_venue_year=top_vy,
+        claim7_top_venue_year_cn=top_vy_cn,
+        claim7_n_venue_years=int((by_venue["any author, naming a Chinese family"] > 0).sum()),
+    )
+
+
+# --------------------------------------------------------------------------- CSET
+
+CSET_KEYS = [
+    f"cset_{k}"
+    for k in (
+        "qwen_papers",
+        "qwen_flagged",
+        "other_papers",
+        "other_flagged_qwen",
+        "rows",
+        "own_flagged",
+        "sheets",
+    )
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cset(SectionResult):
+    cset_table: Any
+    cset: dict = flat(CSET_KEYS)
+
+
+def cset_section(cset: pd.DataFrame) -> Cset:
+    """The dictionary on CSET's hand-annotated sample."""
+    return Cset(
+        cset_table=P.cset_frame_table(P.cset_check(cset)),
+        cset={f"cset_{k}": v for k, v in P.cset_qwen(cset).items()},
+    )
+
+
+# --------------------------------------------------------------------------- patents
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fixture(SectionResult):
+    fixture_counts: Any
+    fixture_totals: Any
+    fixture_docs: int
+    fixture_cn_docs: int
+
+
+def fixture_section(p: Any) -> Fixture:
+    """The patent connector on its fictional fixture."""
+    fixture = P.patent_fixture_counts(p["families"])
+    return Fixture(
+        fixture_counts=format_table(
+            fixture.counts.set_index(["kind", "year", "family"]), id="fixture_counts"
+        ),
+        fixture_totals=format_table(fixture.totals.set_index(["kind", "year"]), id="fixture_totals"),
+        fixture_docs=int(fixture.totals["documents_scanned"].sum()),
+        fixture_cn_docs=int(fixture.totals["documents_cn_family"].sum()),
+    )
+
+
+FAMILY_COUNT_KEYS = [
+    f"patent_{c}{end}" for c in ("any_family", "cn_family", "us_family") for end in ("", "_upper")
+]
+RECENT_FROM = 2023  # the first filing year when open LLM families existed
+
+
+@dataclass(frozen=True, kw_only=True)
+class Patents(SectionResult):
+    patent_abstracts_n: int
+    patent_n: int
+    patent_us_n: int
+    patent_first_year: int
+    patent_last_year: int
+    family_counts: dict = flat(FAMILY_COUNT_KEYS)
+    patent_us_abstracts_n: int
+    patent_us_cn_family: int
+    patent_recent_from: int
+    patent_recent_n: int
+    patent_recent_any_family: int
+    patent_recent_upper: float
+    patent_llm_titles: int
+    patent_years_table: Any
+    grants_table: Any
+    grants_2023: int
+    grants_2024: int
+    grants_2024_share: float
+    assignees_n: int
+    assignees_cn_n: int
+    assignees_cn_share: float
+    assignees_cn_names: str
+    assignees_sentence: str
+    assignees_table: Any
+    connector_sentence: str
+    istat: pd.DataFrame = internal()
+
+
+def patents_section(
+    project: Project, istat: pd.DataFrame, ai_years: pd.DataFrame, top: pd.DataFrame, p: Any
+) -> Patents:
+    """Model-family names in the real patent sample, U.S. AI grants, the origin of the top assignees."""
+    fams = p["families"]
+    yearly = pc.by_year(istat, fams)
+    us_read = istat[(istat["country"] == "US") & istat["has_abstract"]]
+    us_yearly = pc.by_year(us_read, fams)
+    n_abstracts = int(istat["has_abstract"].sum())
+    recent = istat[istat["year"] >= RECENT_FROM]
+    recent_any = int(pc.mentions(recent, fams).sum())
+    years = ai_years.set_index("year")
+    table = pc.assignees(top, pc.read_origins(project.root))
+    origins = pc.origin_summary(table)
+    n_cn = int(origins["assignees"].get("CN", 0))
+    try:
+        check = pc.connector_check(project.root, istat, fams)
+    except DataError:
+        check = None
+    return Patents(
+        patent_abstracts_n=n_abstracts,
+        patent_n=len(istat),
+        patent_us_n=int((istat["country"] == "US").sum()),
+        patent_first_year=int(istat["year"].min()),
+        patent_last_year=int(istat["year"].max()),
+        family_counts={
+            k: v
+            for c in ("any_family", "cn_family", "us_family")
+            for k, v in (
+                (f"patent_{c}", int(yearly[c].sum())),
+                (f"patent_{c}_upper", pc.upper_bound(int(us_yearly[c].sum()), len(us_read))),
+            )
+        },
+        patent_us_abstracts_n=len(us_read),
+        patent_us_cn_family=int(us_yearly["cn_family"].sum()),
+        patent_recent_from=RECENT_FROM,
+        patent_recent_n=len(recent),
+        patent_recent_any_family=recent_any,
+        patent_recent_upper=pc.upper_bound(recent_any, len(recent)),
+        patent_llm_titles=int(istat["title"].str.contains(r"language model", case=False).sum()),
+        patent_years_table=format_table(yearly, id="patent_years_table"),
+        grants_table=pc.grants_table(pc.grants(ai_years, istat, p["grants_from"])),
+        grants_2023=int(years.loc[2023, "ai_patents"]),
+        grants_2024=int(years.loc[2024, "ai_patents"]),
+        grants_2024_share=float(years.loc[2024, "ai_pct"]) / 100,
+        assignees_n=len(table),
+        assignees_cn_n=n_cn,
+        assignees_cn_share=float(origins["share"].get("CN", 0.0)),
+        assignees_cn_names=", ".join(table.loc[table["origin"] == "CN", "organization"]),
+        assignees_sentence=pc.assignee_sentence(n_cn),
+        assignees_table=pc.origins_table(origins),
+        connector_sentence=pc.connector_sentence(check),
+        istat=istat,
+    )
+
+
+# --------------------------------------------------------------------------- verdicts
+
+
+@dataclass(frozen=True, kw_only=True)
+class Verdicts(SectionResult):
+    claim5: dict = flat(C.claim_keys(5).values())
+    claim6: dict = flat(C.claim_keys(6).values())
+    claim7: dict = flat(C.claim_keys(7).values())
+    claim5_table: Any
+    claim7_table: Any
+    claim5_without_colm: str
+
+
+def one_fewer(flags: pd.Series, fewer: int) -> pd.Series:
+    """The flags with `fewer` of their True values turned False (one observation fewer)."""
+    out = flags.astype(bool).copy()
+    out.loc[out[out].index[:fewer]] = False
+    return out
+
+
+def claim5_verdict(
+    first: pd.DataFrame, last: pd.DataFrame, label: str, years: tuple[Any, Any], fewer: int = 0
+) -> C.Verdict:
+    """Claim 5's rule on two samples of papers (`fewer` Chinese-naming papers fewer in the last)."""
+    if first.empty or last.empty:  # a venue-year this run does not select
+        return C.research(float("nan"), float("nan"), float("nan"), len(first), len(last), label, years)
+    c = P.compare_samples(first["CN"], one_fewer(last["CN"], fewer))
+    return C.research(c["share0"], c["share1"], c["fisher_p"], c["n0"], c["n1"], label, years)
+
+
+def claim5_judgement(papers: pd.DataFrame, p: Any) -> Any:
+    """Claim 5 on the compared venue and its declared alternatives (COLING and NAACL among them)."""
+    venue = p["compare_venue"]
+    fam = papers[papers["any_family"]]
+    have = sorted(set(papers.loc[papers["venue"] == venue, "year"]) & set(p["years"]))
+    y0, y1 = have[0], have[-1]
+
+    def vy(frame: pd.DataFrame, v: str, y: int) -> pd.DataFrame:
+        return frame[(frame["venue"] == v) & (frame["year"] == y)]
+
+    first, last = vy(fam, venue, y0), vy(fam, venue, y1)
+    primary = claim5_verdict(first, last, venue.upper(), (y0, y1))
+    pooled0 = pd.concat([vy(fam, venue, y0), vy(fam, "naacl", 2024)])
+    pooled1 = pd.concat([vy(fam, venue, y1), vy(fam, "coling", 2025)])
+    under = {
+        "NAACL 2024 against COLING 2025": claim5_verdict(
+            vy(fam, "naacl", 2024),
+            vy(fam, "coling", 2025),
+            "NAACL and COLING",
+            ("2024 (NAACL)", "2025 (COLING)"),
+        ),
+        "the three language venues pooled": claim5_verdict(
+            pooled0, pooled1, "COLM, NAACL and COLING", (y0, y1)
+        ),
+        "all COLM papers": claim5_verdict(
+            vy(papers, venue, y0), vy(papers, venue, y1), f"{venue.upper()} (all papers)", (y0, y1)
+        ),
+        "one paper fewer": claim5_verdict(first, last, venue.upper(), (y0, y1), fewer=1),
+    }
+    return C.judge(C.claim(5), primary, under)
+
+
+def claim6_judgement(istat: pd.DataFrame, p: Any) -> Any:
+    """Claim 6 on the U.S. patents with an abstract and its declared alternatives."""
+    fams = p["families"]
+
+    def verdict(frame: pd.DataFrame, what: str, extra: int = 0) -> C.Verdict:
+        return C.patents(
+            int(pc.mentions(frame, fams).sum()) + extra,
+            int(pc.mentions(frame, fams, "CN").sum()) + extra,
+            len(frame),
+            what,
+        )
+
+    us_read = istat[(istat["country"] == "US") & istat["has_abstract"]]
+    under = {
+        "every patent read": verdict(istat[istat["has_abstract"]], "AI patents (all countries)"),
+        "filed from 2023": verdict(
+            us_read[us_read["year"] >= RECENT_FROM], "U.S. AI patents filed from 2023"
+        ),
+        "one patent more naming a Chinese family": verdict(us_read, "U.S. AI patents", extra=1),
+    }
+    return C.judge(C.claim(6), verdict(us_read, "U.S. AI patents"), under)
+
+
+def claim7_judgement(papers: pd.DataFrame) -> Any:
+    """Claim 7 under the first-or-last attribution and its declared alternatives."""
+    counts = attribution_counts(papers)
+    cn, n = counts["first or last author"]
+    any_cn, any_n = counts["any company author"]
+    lead, anyone = "a U.S.-company first or last author", "a U.S.-company author"
+    under = {
+        "any company author": C.companies(any_cn, any_n, anyone),
+        "share of authors": C.companies(
+            *counts["share of authors"], "U.S.-company authors (weighted by their share of the authors)"
+        ),
+        "one paper fewer": C.companies(max(cn - 1, 0), n, lead),
+        "any company author, one paper fewer": C.companies(max(any_cn - 1, 0), any_n, anyone),
+    }
+    return C.judge(C.claim(7), C.companies(cn, n, lead), under)
+
+
+def verdict_section(papers: pd.DataFrame, istat: pd.DataFrame, p: Any) -> Verdicts:
+    """Claims 5, 6 and 7 by their rules, under the primary specification and every declared alternative."""
+    five, six, seven = claim5_judgement(papers, p), claim6_judgement(istat, p), claim7_judgement(papers)
+    return Verdicts(
+        claim5=five.glue_values(),
+        claim6=six.glue_values(),
+        claim7=seven.glue_values(),
+        claim5_table=judgement_table(five),
+        claim7_table=judgement_table(seven),
+        claim5_without_colm=five.under["NAACL 2024 against COLING 2025"].word,
+    )
+
+
+def judgement_table(judgement: Any) -> Any:
+    """A claim's verdict under its primary specification and each declared alternative, with evidence."""
+    rows = [
+        {
+            "specification": "primary",
+            "verdict": judgement.primary.word,
+            "evidence": judgement.primary.evidence,
+        }
+    ]
+    rows += [
+        {"specification": name, "verdict": v.word, "evidence": v.evidence}
+        for name, v in judgement.under.items()
+    ]
+    frame = pd.DataFrame(rows).set_index("specification")
+    return format_table(
+        frame, {"verdict": Col("Verdict"), "evidence": Col("Evidence")}, id=f"claim{judgement.number}_table"
+    )
+
+
+__all__ = [
+    "Authors",
+    "Comparison",
+    "Cset",
+    "Families",
+    "Fixture",
+    "Papers",
+    "Patents",
+    "Verdicts",
+    "authors_section",
+    "comparison_section",
+    "cset_section",
+    "families_section",
+    "fixture_section",
+    "papers_section",
+    "patents_section",
+    "verdict_section",
+]

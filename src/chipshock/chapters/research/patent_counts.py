@@ -27,6 +27,7 @@ from chipshock.data import patents, reads
 from chipshock.data.curated import read_checked_csv
 from chipshock.data.dictionaries import FAMILY_ORIGIN
 from chipshock.errors import DataError
+from chipshock.tables import Col, Table, format_table
 
 ORIGINS_SCHEMA = pa.DataFrameSchema(
     {"organization": pa.Column(str, unique=True),
@@ -65,6 +66,24 @@ def grants(years: pd.DataFrame, istat: pd.DataFrame, first: int) -> pd.DataFrame
     out = g.join(sample, how="left").fillna({"sample_us": 0}).astype({"sample_us": "int64"})
     out["sample_fraction"] = out["sample_us"] / out["ai_patents"]
     return out
+
+
+def grants_table(table: pd.DataFrame) -> Table:
+    """U.S. AI grants per grant year beside the sample's U.S. patents of the same filing year, as the
+    book's table. No ratio of the two: the sample is a keyword sample fixed per filing year and the
+    grants are CPC-defined per grant year, so their ratio is not a sampling fraction."""
+    shown = table.drop(columns=["sample_fraction"])
+    return format_table(shown, {"total_patents": Col("U.S. utility grants", kind="count"),
+                                "ai_patents": Col("AI grants (CPC)", kind="count"),
+                                "ai_pct": Col("AI share of grants (%)", kind="pct"),
+                                "sample_us": Col("ISTAT sample: U.S. patents of that filing year",
+                                                 kind="count")},
+                        id="grants_table")
+
+
+def origins_table(origins: pd.DataFrame) -> Table:
+    """The top AI assignees by the country of their headquarters, as the book's table."""
+    return format_table(origins, id="assignees_table")
 
 
 def read_origins(root: Path) -> pd.DataFrame:

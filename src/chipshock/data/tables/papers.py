@@ -17,8 +17,8 @@ from chipshock.data.tables._common import col, read_json_gz
 NAME = "papers"
 RAW = tuple(f"papers/paperlists/{f}.json.gz" for f in FILES)
 DESCRIPTION = (
-    "accepted papers of 18 smaller AI venues, 2023-2025: countries, organisations, U.S.-company authors, "
-    "model mentions"
+    "accepted papers of 18 smaller AI venues, 2023-2025: countries, organisations (also per author, in "
+    "author order), U.S.-company authors, model mentions"
 )
 MENTIONS = tuple(f"mentions_{name}" for name in MODEL_FAMILIES)
 ORIGIN_FLAGS = ("mentions_cn_family", "mentions_us_family", "mentions_other_family")
@@ -36,6 +36,8 @@ def _columns() -> dict[str, pa.Column]:
         "us_company_author": col(bool),
         "org_names": col(str),
         "org_domains": col(str),
+        "author_domains": col(str),
+        "author_affs": col(str),
     }
     cols |= {name: col(bool) for name in (*MENTIONS, *ORIGIN_FLAGS)}
     return cols
@@ -112,6 +114,14 @@ def _unique(*values: str, lower: bool = False) -> str:
     return ";".join(seen)
 
 
+def _per_author(value: str, n: int, lower: bool = False) -> str:
+    """One entry per author in author order (';' between authors, '+' between one author's several
+    affiliations), padded or cut to the `n` authors; empty entries where a list has none."""
+    items = [i.strip().lower() if lower else i.strip() for i in (value or "").split(";")]
+    items = (items + [""] * n)[:n]
+    return ";".join(items)
+
+
 def _n_authors(paper: dict) -> int:
     return sum(1 for a in (paper.get("author") or "").split(";") if a.strip())
 
@@ -140,6 +150,8 @@ def _row(paper: dict, venue: str, year: int, companies: CompanyMatcher) -> dict:
         "us_company_author": companies(paper.get("aff_domain") or "", affiliations),
         "org_names": _unique(paper.get("aff") or "", paper.get("aff_unique_norm") or ""),
         "org_domains": _unique(paper.get("aff_domain") or "", lower=True),
+        "author_domains": _per_author(paper.get("aff_domain") or "", _n_authors(paper), lower=True),
+        "author_affs": _per_author(paper.get("aff") or "", _n_authors(paper)),
         **mention_flags(f"{paper.get('title') or ''}\n{abstract}"),
     }
 
