@@ -11,7 +11,7 @@ from typing import Any
 from chipshock.paths import Project
 
 REPO = Path(__file__).resolve().parents[1]
-PROJECT_FILES = ("_config.yml", "_toc.yml", "references.bib", "data/README.md")
+PROJECT_FILES = ("_config.yml", "_toc.yml", "references.bib", "data/README.md", "CITATION.cff")
 PROJECT_DIRS = ("book", "notebooks", "params", "_static", "_vendor", "data/curated", "data/processed")
 
 

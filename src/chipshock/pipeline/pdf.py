@@ -61,6 +61,7 @@ html, body { background: #fff !important; color: #111 !important; font-size: 10.
 .chipshock-scroll { max-height: none !important; }
 h1, h2, h3, h4, h5, h6, .pdf-chapter-number, p.rubric, dt { break-after: avoid-page; break-inside: avoid; }
 p, li, dd { orphans: 3; widows: 3; }
+.bd-article p { break-inside: avoid; }  /* short paragraphs: no line left alone on a page */
 figure, .chipshock-chart, mjx-container[display="true"], div.math, .admonition, tr { break-inside: avoid; }
 figure.chipshock-exhibit-table { break-inside: auto; }
 figcaption { break-before: avoid-page; }
@@ -106,7 +107,8 @@ table.pdf-wide, .pdf-wide table { font-size: 7pt !important; }
 table.pdf-wide td, .pdf-wide td { white-space: normal !important; }
 /* charts: at most the text width */
 .chipshock-chart { max-width: 100% !important; }
-.chipshock-chart svg, .chipshock-chart canvas { max-width: 100% !important; height: auto !important; }
+.chipshock-chart svg, .chipshock-chart canvas { max-width: 100% !important; height: auto !important;
+  max-height: 190mm; }  /* a chart taller than a page would leave an empty page before it */
 .pdf-interactive { font-size: 9pt; font-style: italic; margin: 0.3em 0 1.2em 0; }
 /* code, in the computation appendix */
 pre, div.highlight pre { white-space: pre-wrap !important; overflow-wrap: anywhere;
