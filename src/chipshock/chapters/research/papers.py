@@ -216,23 +216,7 @@ def compare_years(papers: pd.DataFrame, venue: str, years: list[int], flag: str)
     y0, y1 = have[0], have[-1]
     a = papers[(papers["venue"] == venue) & (papers["year"] == y0)][flag]
     b = papers[(papers["venue"] == venue) & (papers["year"] == y1)][flag]
-    k0, n0, k1, n1 = int(a.sum()), len(a), int(b.sum()), len(b)
-    lo, hi = newcombe_diff(k0, n0, k1, n1)
-    res = stats.fisher_exact([[k1, n1 - k1], [k0, n0 - k0]])
-    return {
-        "year0": y0,
-        "year1": y1,
-        "k0": k0,
-        "n0": n0,
-        "k1": k1,
-        "n1": n1,
-        "share0": k0 / n0,
-        "share1": k1 / n1,
-        "diff": k1 / n1 - k0 / n0,
-        "ci_low": lo,
-        "ci_high": hi,
-        "fisher_p": float(res.pvalue),
-    }
+    return {"year0": y0, "year1": y1, **compare_samples(a, b)}
 
 
 def comparison_table(papers: pd.DataFrame, venue: str, years: list[int]) -> pd.DataFrame:
