@@ -27,9 +27,10 @@ screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px (in 
 course: $(INSTALLED)  ## autograded assignments (otter-grader) in _build/course: student, solution, autograder zip
 	$(BIN)/chipshock course --out _build/course --check
 
-# Two pytest-xdist workers: the tests of the built book on one (it is built once), every other
-# module on either; one execution cache serves both. PYTEST_ARGS= runs in one process.
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+# Two pytest-xdist workers, each test module on one of them (its module fixtures are made once);
+# one execution cache serves both. PYTEST_ARGS= runs in one process. (Not --dist loadgroup:
+# pytest-xdist 3.8 cannot group tests under pytest 9.)
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 test: $(INSTALLED)  ## the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -14,20 +14,6 @@ from helpers import REPO, copy_project, seed_build_outputs
 from chipshock.paths import Project
 from chipshock.pipeline.execute import STORE_ENV
 
-BOOK_GROUP = "book"
-"""The pytest-xdist group of the tests that read the session's built book: one worker builds it."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """With `--dist loadgroup`, keep each module on one worker (its module fixtures are made once)
-    and every test of the built book on the same worker (the book is built once)."""
-    for item in items:
-        if "built_book" in getattr(item, "fixturenames", ()):
-            group = BOOK_GROUP
-        else:
-            group = item.nodeid.split("::", 1)[0]
-        item.add_marker(pytest.mark.xdist_group(group))
-
 
 @pytest.fixture(scope="session", autouse=True)
 def execution_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
