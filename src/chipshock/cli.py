@@ -221,7 +221,8 @@ def parser() -> argparse.ArgumentParser:
                    help="grade every roster student's <student>.ipynb in this folder into gradebook.csv")
     g.add_argument("--roster", help="with --all: the roster given to `chipshock assign`")
     g.add_argument("--assigned", help="with --all: the `chipshock assign --out` folder (each student's file)")
-    g.add_argument("--gradebook", help="with --all: where to write the CSV (default SUBMISSIONS_DIR/gradebook.csv)")
+    g.add_argument("--gradebook",
+                   help="with --all: where to write the CSV (default SUBMISSIONS_DIR/gradebook.csv)")
     g.add_argument("--timeout", type=_timeout, default=600,
                    help="seconds a notebook may run before it is stopped and scores zero (default 600)")
     g.set_defaults(func=_cmd_grade)

@@ -255,7 +255,8 @@ def check(chapter_id: str, question: str, answer: Any, my_params: Mapping[str, A
     return matches(q, answer, key_of(a, q, mine, default), _fmt(q, a))
 
 
-def public_check(chapter_id: str, question: str, answer: Any, my_params: Mapping[str, Any] | None = None) -> bool:
+def public_check(chapter_id: str, question: str, answer: Any,
+                 my_params: Mapping[str, Any] | None = None) -> bool:
     """The public test: compares the answer with the student's own run and says what is wrong,
     or, for a question whose answer stays hidden, checks the format only and says so."""
     a = get_assignment(chapter_id)

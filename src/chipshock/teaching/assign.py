@@ -42,7 +42,7 @@ def read_roster(path: Path) -> list[str]:
     except OSError as exc:
         raise UserError(f"cannot read the roster {path}: {exc.strerror}") from None
     except UnicodeDecodeError:
-        raise UserError(f"the roster {path} is not UTF-8 text; save it as UTF-8 (one name per line)") from None
+        raise UserError(f"the roster {path} is not UTF-8 text; save it as UTF-8, one name a line") from None
     names = [ln.split(",")[0].strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not names:
         raise UserError(f"the roster {path} lists no students (one name or id per line)")
@@ -98,7 +98,8 @@ def menu(param: Param) -> Sequence[Any]:
     if param.type == "int" and param.min is not None and param.max is not None:
         return range(int(param.min), min(int(param.max), int(param.min) + SEED_MENU - 1) + 1)
     if param.type == "float" and param.min is not None and param.max is not None:
-        return sorted({round(float(v), 4) for v in np.linspace(float(param.min), float(param.max), FLOAT_STEPS)})
+        grid = np.linspace(float(param.min), float(param.max), FLOAT_STEPS)
+        return sorted({round(float(v), 4) for v in grid})
     return [default]
 
 
@@ -126,7 +127,8 @@ def _order(size: int, rng: np.random.Generator) -> Iterator[int]:
 
 def assign(spec: ParamSpec, students: list[str], vary: list[str], seed: int,
            base: Mapping[str, Any] | None = None, menus: Mapping[str, Sequence[Any]] | None = None,
-           constraints: Sequence[tuple[str, Holds]] = (), attempts: int = 50_000) -> dict[str, dict[str, Any]]:
+           constraints: Sequence[tuple[str, Holds]] = (),
+           attempts: int = 50_000) -> dict[str, dict[str, Any]]:
     """A distinct valid parameter set per student, varying the named parameters, reproducible
     from `seed`.
 
@@ -152,7 +154,8 @@ def assign(spec: ParamSpec, students: list[str], vary: list[str], seed: int,
             chosen.append({k: v for k, v in plain.items() if k in vary or k in base})
     if len(chosen) < len(students):
         raise UserError(f"the class has {len(students)} students but varying {', '.join(vary)} gives only "
-                        f"{len(chosen)} distinct valid parameter sets; vary more parameters or split the class")
+                        f"{len(chosen)} distinct valid parameter sets; vary more parameters (--vary) "
+                        "or split the class")
     return dict(zip(students, chosen, strict=True))
 
 

@@ -62,7 +62,7 @@ class Assignment:
     defaults: str | Mapping[str, Any]  # the exercise's parameter set (a params/ file or values)
     keys: Mapping[str, str]  # role -> the chapter's glue key (one place to follow a rename)
     questions: tuple[Question, ...]
-    vary: Mapping[str, Sequence[Any] | None] = field(default_factory=dict)  # parameter -> menu (None: generic)
+    vary: Mapping[str, Sequence[Any] | None] = field(default_factory=dict)  # name -> menu (None: generic)
     constraints: tuple[Constraint, ...] = ()
 
     @property
@@ -138,7 +138,8 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         "params/policy-central-yearly.yml",
         {"cn_units": "n_cn_units", "logit_p": "logit_p"},
         (
-            _q("q1", "How many Chinese document families remain in your run?", "mine[{cn_units}]", kind="int"),
+            _q("q1", "How many Chinese document families remain in your run?", "mine[{cn_units}]",
+               kind="int"),
             _q("q2", "What is the p-value of the logit's China x after interaction?", "mine[{logit_p}]"),
             _q("q3", "How many Chinese document families does your run drop, compared with the default "
                "book (default minus yours)?", "default[{cn_units}] - mine[{cn_units}]", kind="int",
@@ -161,7 +162,8 @@ ASSIGNMENTS: tuple[Assignment, ...] = (
         "params/developers-clock.yml",
         {"coef": "pooled_coef", "ci_low": "pooled_ci_low"},
         (
-            _q("q1", "What is your run's pooled difference-in-differences estimate?", "mine[{coef}]", points=2),
+            _q("q1", "What is your run's pooled difference-in-differences estimate?", "mine[{coef}]",
+               points=2),
             _q("q2", "What is the lower end of its 95% interval?", "mine[{ci_low}]"),
             _q("q3", "By how much does your estimate differ from the default book's (yours minus "
                "default)?", "mine[{coef}] - default[{coef}]", points=2, track="methods", hidden=True),

@@ -14,6 +14,7 @@ parameters first, then executes the notebook in a process of its own with a time
 from __future__ import annotations
 
 import ast
+import contextlib
 import csv
 import json
 import os
@@ -290,7 +291,8 @@ def submission_set(project: Project, a: Assignment, submission: Path, nb: nbform
     mine = _read_params(params_file) if params_file is not None else named
     unknown = unknown_params(a, named) or unknown_params(a, mine)
     if unknown:
-        return (f"MY_PARAMS has {', '.join(unknown)}, which {'is not a parameter' if len(unknown) == 1 else 'are not parameters'} "
+        verb = "is not a parameter" if len(unknown) == 1 else "are not parameters"
+        return (f"MY_PARAMS has {', '.join(unknown)}, which {verb} "
                 f"of the {a.chapter} chapter (see `chipshock params {a.chapter}`); use your own file from "
                 "`chipshock assign`")
     try:
@@ -317,10 +319,8 @@ def _kill(proc: subprocess.Popen[bytes], pid_file: Path) -> None:
         groups.append(int(pid_file.read_text()))
     for sig in (signal.SIGTERM, signal.SIGKILL):
         for pid in groups:
-            try:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(pid, sig)
-            except (ProcessLookupError, PermissionError):
-                pass
         try:
             proc.wait(KILL_GRACE)
             if sig == signal.SIGTERM:

@@ -30,7 +30,8 @@ def capture_cell(names: list[str]) -> str:
             "            out[name] = {'shown': 'not defined'}\n"
             "            continue\n"
             "        v = globals()[name]\n"
-            "        plain = type(v) in (int, float, str) and not (type(v) is float and not math.isfinite(v))\n"
+            "        finite = type(v) is not float or math.isfinite(v)\n"
+            "        plain = type(v) in (int, float, str) and finite\n"
             "        out[name] = {'value': v} if plain else {'shown': repr(v)[:80]}\n"
             f"    print({MARK!r} + json.dumps(out))\n"
             "__chipshock_capture()")
