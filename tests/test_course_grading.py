@@ -313,3 +313,28 @@ def test_every_assignment_grades_for_the_default_and_three_drawn_students(built_
     assert verify(built_book, tmp_path / "course", students=students) == []
 
 
+
+
+def test_the_primer_exercise_solution_is_computed_for_a_students_own_parameters() -> None:
+    """A variant page built from a student's file states that student's answers, and says so."""
+    from chipshock.chapters.primer.parameters import PARAMS, exercise_note, exercise_run
+
+    book = PARAMS.to_plain(PARAMS.defaults())
+    ex = exercise_run(book)
+    assert ex["pre_trend"] == 0.3 and ex["n_units"] == 20
+    assert "default parameter set" in exercise_note(ex)
+    student = answers.assignment_set(PROJECT, get_assignment("primer"), {"seed": 2140, "pre_trend": 0.35})
+    assert exercise_run(student) == student
+    assert "this page's parameters (seed 2140, pre-trend 0.35, 20 units)" in exercise_note(student)
+    half = exercise_run({**book, "pre_trend": 0.35})  # a run that sets only the pre-trend
+    assert half["pre_trend"] == 0.35 and half["n_units"] == 20
+    assert "pre-trend 0.35, 20 units" in exercise_note(half)
+    assert "default" not in exercise_note({**ex, "seed": 8})
+
+
+@pytest.mark.slow
+def test_a_students_variant_page_states_their_own_exercise_answers() -> None:
+    student = {"seed": 2140, "pre_trend": 0.35}
+    mine, _ = answers.runs("primer", student, PROJECT)
+    assert mine["ex2_trend_p"] == mine["trend_p"] and mine["ex2_twfe_trend_coef"] == mine["twfe_trend_coef"]
+    assert "this page's parameters (seed 2140, pre-trend 0.35" in mine["ex2_note"]
