@@ -124,7 +124,7 @@ def _cmd_course(args: argparse.Namespace) -> int:
 
     only = [c.strip() for c in args.only.split(",") if c.strip()] if args.only else None
     out = Path(args.out) if args.out else find_project().build_dir / "course"
-    for built in build_course(out, only):
+    for built in build_course(out, only, find_project()):
         print(built.autograder)
     if args.check:
         from chipshock.teaching.course import drawn_students, verify, write_answer_key

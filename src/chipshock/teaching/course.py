@@ -40,6 +40,9 @@ from chipshock.teaching.assignments import ASSIGNMENTS, Assignment, Question, ge
 
 PARAMS_CELL_TAG = "chipshock-my-params"
 TRACKS = {"policy": "policy track: run and read", "methods": "methods track: compute"}
+FORMAT_ONLY = ("The check below looks at the format of your answer only (a number); its value is "
+               "checked when the notebook is graded.")
+OWN_RUN = "The check below compares your answer with your own run and says where the number is if it differs."
 TIMEOUT = 600
 """Seconds a submission may run by default (the chapter runs are computed before, so a correct
 notebook takes seconds)."""
@@ -91,7 +94,7 @@ def _question_cells(a: Assignment, q: Question) -> list[nbformat.NotebookNode]:
     return [
         new_raw(f"# BEGIN QUESTION\nname: {q.name}\npoints: [0, {q.points}]"),
         new_md(f"**{q.name}** ({TRACKS[q.track]}; {q.points} point{'s' * (q.points != 1)}). {q.prompt} "
-               f"Assign it to `{q.name}`."),
+               f"Assign it to `{q.name}`. {FORMAT_ONLY if q.hidden else OWN_RUN}"),
         new_raw("# BEGIN SOLUTION"),
         new_code(f"{q.name} = {a.solution(q)}  # SOLUTION\n{q.name}"),
         new_raw("# END SOLUTION"),
@@ -176,10 +179,18 @@ def build_assignment(a: Assignment, course_dir: Path) -> Built:
     return paths(course_dir, a.chapter)
 
 
-def build_course(course_dir: Path, only: list[str] | None = None) -> list[Built]:
-    """Every assignment (or the named ones) into `course_dir`."""
+def build_course(course_dir: Path, only: list[str] | None = None,
+                 project: Project | None = None) -> list[Built]:
+    """Every assignment (or the named ones) into `course_dir`; with a `project`, each
+    autograder zip is made self-contained (it executes the default runs it ships)."""
+    from chipshock.teaching.autograder import package
+
     chosen = [get_assignment(c) for c in only] if only else list(ASSIGNMENTS)
-    return [build_assignment(a, course_dir) for a in chosen]
+    built = [build_assignment(a, course_dir) for a in chosen]
+    if project is not None:
+        for a, b in zip(chosen, built, strict=True):
+            package(project, a, b.autograder)
+    return built
 
 
 @dataclass(frozen=True)
