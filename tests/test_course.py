@@ -178,3 +178,11 @@ def test_cli_assign_files_hold_the_assignment_and_reproduce_its_run(tmp_path: Pa
     assert mine["geo_proxy"] == "hour"  # the rerun exercise's proxy (params/developers-clock.yml)
     run = DEV.params.to_plain(DEV.params.resolve(mine))
     assert assignment_set(find_project(), get_assignment("developers"), mine) == run
+
+
+def test_the_course_guide_lists_what_each_assignment_varies() -> None:
+    text = (find_project().root / "book" / "course.md").read_text(encoding="utf-8")
+    for a in ASSIGNMENTS:
+        row = next(line for line in text.splitlines() if f"`{a.chapter}`" in line and line.startswith("|"))
+        listed = row.rsplit("|", 2)[-2]
+        assert [v.strip(" `") for v in listed.split(",")] == list(a.vary), a.chapter
