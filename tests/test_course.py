@@ -186,3 +186,20 @@ def test_the_course_guide_lists_what_each_assignment_varies() -> None:
         row = next(line for line in text.splitlines() if f"`{a.chapter}`" in line and line.startswith("|"))
         listed = row.rsplit("|", 2)[-2]
         assert [v.strip(" `") for v in listed.split(",")] == list(a.vary), a.chapter
+
+
+def test_each_weeks_assignment_notebook_is_downloadable_from_the_syllabus() -> None:
+    """book/assignments/ holds every assignment's plain student notebook as the package makes it
+    (regenerate with `chipshock course --write-downloads`), and the syllabus links each one."""
+    import nbformat
+
+    from chipshock.teaching.course import student_notebook
+
+    root = find_project().root
+    syllabus = (root / "book" / "syllabus.md").read_text(encoding="utf-8")
+    for a in ASSIGNMENTS:
+        committed = root / "book" / "assignments" / f"{a.chapter}.ipynb"
+        assert committed.read_text(encoding="utf-8") == nbformat.writes(student_notebook(a)) + "\n", a.chapter
+        assert f"<assignments/{a.chapter}.ipynb>" in syllabus
+        source = committed.read_text(encoding="utf-8")
+        assert "# HIDDEN" not in source and "# SOLUTION" not in source and "import check" not in source

@@ -375,3 +375,12 @@ def test_the_autograder_zip_is_self_contained_and_grades_under_otter_run(tmp_pat
         assert proc.returncode == 0, proc.stderr[-2000:]
         results = json.loads((out / "results.json").read_text())
         assert sum(t.get("score") or 0 for t in results["tests"]) == want
+
+
+@pytest.mark.slow
+def test_the_downloaded_notebook_grades_blank_zero_and_solved_full(tmp_path: Path) -> None:
+    a = get_assignment("primer")
+    download = PROJECT.root / "book" / "assignments" / "primer.ipynb"
+    assert grade(PROJECT, "primer", download).total == 0
+    solved = _edited(download, tmp_path / "solved.ipynb", {q.name: a.solution(q) for q in a.questions})
+    assert grade(PROJECT, "primer", solved).total == a.points

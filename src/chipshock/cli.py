@@ -122,6 +122,12 @@ def _cmd_course(args: argparse.Namespace) -> int:
 
     from chipshock.teaching.course import build_course
 
+    if args.write_downloads:
+        from chipshock.teaching.course import write_downloads
+
+        for path in write_downloads(find_project()):
+            print(path)
+        return 0
     only = [c.strip() for c in args.only.split(",") if c.strip()] if args.only else None
     out = Path(args.out) if args.out else find_project().build_dir / "course"
     for built in build_course(out, only, find_project()):
@@ -212,6 +218,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--students", type=int, default=0,
                    help="with --check: also for this many students drawn with `chipshock assign`")
     c.add_argument("--timeout", type=_timeout, default=600, help="seconds each graded notebook may run")
+    c.add_argument("--write-downloads", action="store_true",
+                   help="only write the downloadable student notebooks into book/assignments/")
     c.set_defaults(func=_cmd_course)
     g = sub.add_parser("grade", help="grade assignment notebooks and print (or write) the scores")
     g.add_argument("assignment", help="the assignment: a chapter id (see `chipshock chapters`)")

@@ -131,6 +131,39 @@ def master_notebook(a: Assignment) -> nbformat.NotebookNode:
     return nb
 
 
+DOWNLOADS = "book/assignments"
+"""Where the downloadable student notebooks live (committed; the pages link them)."""
+
+
+def student_notebook(a: Assignment) -> nbformat.NotebookNode:
+    """The assignment as a plain notebook to download from the page: no otter, no solutions, no
+    hidden tests; each answer followed by its public check. `chipshock grade` grades it."""
+    master = master_notebook(a)
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = master.metadata["kernelspec"]
+    cells = [c for c in master.cells if c.cell_type != "raw" and not c.source.startswith("# HIDDEN")]
+    for cell in cells:
+        if cell.cell_type == "code" and "# SOLUTION" in cell.source:
+            name = cell.source.split(" = ", 1)[0]
+            cell.source = f"{name} = ...\n{name}"
+    for number, cell in enumerate(cells):
+        cell["id"] = f"{a.chapter}-{number}"
+    nb.cells = cells
+    return nb
+
+
+def write_downloads(project: Project) -> list[Path]:
+    """Write every assignment's downloadable notebook into `book/assignments/`."""
+    folder = project.root / DOWNLOADS
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for a in ASSIGNMENTS:
+        path = folder / f"{a.chapter}.ipynb"
+        path.write_text(nbformat.writes(student_notebook(a)) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 @dataclass(frozen=True)
 class Built:
     student: Path
