@@ -280,14 +280,18 @@ def test_grade_all_writes_a_gradebook(course: Path, tmp_path: Path) -> None:
     subs, assigned = tmp_path / "subs", tmp_path / "assigned"
     subs.mkdir()
     assigned.mkdir()
-    (tmp_path / "roster.txt").write_text("Ada Lovelace\nAlan Turing\nGrace Hopper\n")
+    (tmp_path / "roster.txt").write_text("Ada Lovelace\nAlan Turing\nGrace Hopper\nEdsger Dijkstra\n")
     (assigned / "ada-lovelace.yml").write_text("seed: 3\n")
     (assigned / "alan-turing.yml").write_text("seed: 4\n")
     (assigned / "grace-hopper.yml").write_text("seed: 5\n")
+    (assigned / "edsger-dijkstra.yml").write_text("seed: 6\n")
     (subs / "ada.yml").write_text("seed: 3\n")
     _edited(course / "primer" / "solution" / "primer.ipynb", subs / "ada-lovelace.ipynb",
             params='MY_PARAMS_FILE = "ada.yml"')
     _edited(course / "primer" / "student" / "primer.ipynb", subs / "alan-turing.ipynb")  # the default set
+    # Grace names her file, which was not handed in: graded with the instructor's copy
+    _edited(course / "primer" / "solution" / "primer.ipynb", subs / "grace-hopper.ipynb",
+            params='MY_PARAMS_FILE = "grace-hopper.yml"')
     path = grade_all(PROJECT, "primer", subs, tmp_path / "roster.txt", assigned, timeout=300)
     import csv
 
@@ -295,11 +299,12 @@ def test_grade_all_writes_a_gradebook(course: Path, tmp_path: Path) -> None:
     assert path == subs / "gradebook.csv" and list(rows[0]) == ["student", "question", "points", "possible",
                                                                   "feedback"]
     totals = {r["student"]: r["points"] for r in rows if r["question"] == "total"}
-    assert totals == {"Ada Lovelace": "5", "Alan Turing": "0", "Grace Hopper": "0"}
+    assert totals == {"Ada Lovelace": "5", "Alan Turing": "0", "Grace Hopper": "5",
+                      "Edsger Dijkstra": "0"}
     alan = next(r for r in rows if r["student"] == "Alan Turing" and r["question"] == "q1")
     assert "does not name the parameter set of" in alan["feedback"]
-    grace = next(r for r in rows if r["student"] == "Grace Hopper" and r["question"] == "q1")
-    assert "no submission" in grace["feedback"]
+    edsger = next(r for r in rows if r["student"] == "Edsger Dijkstra" and r["question"] == "q1")
+    assert "no submission" in edsger["feedback"]
     ada = next(r for r in rows if r["student"] == "Ada Lovelace" and r["question"] == "q2")
     assert "right:" in ada["feedback"] and "expected" in ada["feedback"]
 

@@ -312,6 +312,20 @@ def notebook_params(submission: Path, nb: nbformat.NotebookNode | None = None) -
                     "e.g. MY_PARAMS_FILE = \"ada-lovelace.yml\" (or \"\" for the default assignment)")
 
 
+def _named_file(nb: nbformat.NotebookNode) -> str | None:
+    """The file name (without folders) that the notebook's MY_PARAMS_FILE names, if it is a literal."""
+    cell = _params_cell(nb)
+    try:
+        for node in ast.parse(cell.source if cell is not None else "").body:
+            names = [getattr(t, "id", "") for t in getattr(node, "targets", [])]
+            if isinstance(node, ast.Assign) and "MY_PARAMS_FILE" in names:
+                value = ast.literal_eval(node.value)
+                return Path(value).name if isinstance(value, str) and value.strip() else None
+    except (SyntaxError, ValueError, TypeError):
+        return None
+    return None
+
+
 def _read_params(path: Path) -> dict[str, Any]:
     try:
         return read_params_file(path)
@@ -331,7 +345,13 @@ def submission_set(project: Project, a: Assignment, submission: Path, nb: nbform
     """The student's values (from `--params` or the notebook), or why they cannot be graded."""
     from chipshock.teaching.answers import assignment_set, unknown_params
 
-    named = notebook_params(submission, nb)
+    try:
+        named = notebook_params(submission, nb)
+    except UserError:
+        # the instructor grades with the student's file; the notebook names it but it was not handed in
+        if params_file is None or _named_file(nb) != params_file.name:
+            raise
+        named = _read_params(params_file)
     mine = _read_params(params_file) if params_file is not None else named
     unknown = unknown_params(a, named) or unknown_params(a, mine)
     if unknown:
