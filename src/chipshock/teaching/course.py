@@ -527,17 +527,19 @@ def verify(project: Project, course_dir: Path, only: list[str] | None = None,
            timeout: float = TIMEOUT, jobs: int | None = None) -> list[str]:
     """Grade each built solution (must score full marks) and blank student notebook (must score
     zero), for the default assignment and each given student parameter set; the problems found,
-    empty when every assignment grades as it should. The chapter runs are computed first, then
-    the notebooks graded `jobs` at a time."""
+    empty when every assignment grades as it should. The chapter runs are computed first, one
+    at a time (papermill changes the working directory while it runs), then the notebooks are
+    graded `jobs` at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     from chipshock.teaching.answers import runs
 
+    course_dir = course_dir.resolve()
     cases = [(a, dict(values)) for a in ([get_assignment(c) for c in only] if only else list(ASSIGNMENTS))
              for values in [{}, *(students or {}).get(a.chapter, [])]]
     jobs = jobs or min(2, os.cpu_count() or 1)
-    with ThreadPoolExecutor(jobs) as pool:
-        list(pool.map(lambda case: runs(case[0].chapter, case[1], project), cases))
+    for a, values in cases:
+        runs(a.chapter, values, project)
     with tempfile.TemporaryDirectory(prefix="chipshock-verify-") as tmp, ThreadPoolExecutor(jobs) as pool:
         def one(item: tuple[int, tuple[Assignment, dict[str, Any]], str]) -> str | None:
             number, (a, values), kind = item
