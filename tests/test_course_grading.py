@@ -130,6 +130,7 @@ def test_master_notebook_gives_each_hidden_test_the_points() -> None:
     assert 'q1 = mine["pooled_coef"]' in "\n".join(c.source for c in nb.cells)
 
 
+@pytest.mark.slow
 def test_public_checks_tell_what_is_wrong_or_say_only_the_format_was_checked() -> None:
     key = answers.expected("primer", "q2", {})
     assert answers.public_check("primer", "q2", key, {})
