@@ -346,7 +346,11 @@ def test_a_students_variant_page_states_their_own_exercise_answers() -> None:
     student = {"seed": 2140, "pre_trend": 0.35}
     mine, _ = answers.runs("primer", student, PROJECT)
     assert mine["ex2_trend_p"] == mine["trend_p"] and mine["ex2_twfe_trend_coef"] == mine["twfe_trend_coef"]
-    assert "this page's parameters (seed 2140, pre-trend 0.35" in mine["ex2_note"]
+    from chipshock.pipeline.changes import glued_values
+
+    plain = answers.assignment_set(PROJECT, get_assignment("primer"), student)
+    note = glued_values(answers.executed_path(PROJECT, get_chapter("primer"), plain))["ex2_note"][1]
+    assert "this page's parameters (seed 2140, pre-trend 0.35" in note
 
 
 @pytest.mark.slow
