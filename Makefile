@@ -24,8 +24,8 @@ pdf: $(INSTALLED)  ## the book, _build/pdf/book.pdf, and its computation appendi
 screenshots: $(INSTALLED)  ## developers and robustness at 1,400 px, 420 px (in a 420-px frame) and in dark mode, in _build/screenshots
 	$(BIN)/python scripts/screenshots.py
 
-course: $(INSTALLED)  ## autograded assignments (otter-grader) in _build/course: student, solution, autograder zip
-	$(BIN)/chipshock course --out _build/course --check
+course: $(INSTALLED)  ## autograded assignments in _build/course (student, solution, self-contained autograder zip), each solution graded full and each blank zero for the default and three drawn students
+	$(BIN)/chipshock course --out _build/course --check --students 3
 
 # Two pytest-xdist workers, each test module on one of them (its module fixtures are made once);
 # one execution cache serves both. PYTEST_ARGS= runs in one process. (Not --dist loadgroup:

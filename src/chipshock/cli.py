@@ -86,26 +86,31 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _assignment_base(chapter_id: str) -> dict[str, Any]:
-    """The default set of the chapter's course assignment (kept in every student's file)."""
-    from chipshock.teaching.answers import default_set
+def _assignment(chapter_id: str) -> Any:
+    """The chapter's course assignment, or None."""
     from chipshock.teaching.assignments import ASSIGNMENTS
 
     match = [a for a in ASSIGNMENTS if a.chapter == chapter_id]
-    return default_set(find_project(), match[0]) if match else {}
+    return match[0] if match else None
 
 
 def _cmd_assign(args: argparse.Namespace) -> int:
     from pathlib import Path
 
+    from chipshock.teaching.answers import default_set
     from chipshock.teaching.assign import assign, read_roster, write_assignments
 
     chapter = get_chapter(args.chapter)
-    vary = [v.strip() for v in args.vary.split(",") if v.strip()]
+    a = _assignment(chapter.id)
+    vary = [v.strip() for v in args.vary.split(",") if v.strip()] if args.vary is not None else (
+        list(a.vary) if a else [])
     if not vary:
         raise UserError("--vary needs at least one parameter name (see `chipshock params CHAPTER`)")
     students = read_roster(Path(args.students))
-    sets = assign(chapter.params, students, vary, args.seed, _assignment_base(chapter.id))
+    base = default_set(find_project(), a) if a else {}
+    menus = {k: v for k, v in (a.vary if a else {}).items() if v is not None}
+    constraints = [(c.text, c.holds) for c in a.constraints] if a else []
+    sets = assign(chapter.params, students, vary, args.seed, base, menus, constraints)
     out = Path(args.out)
     write_assignments(chapter, sets, out, args.seed)
     print(out / "assignments.csv")
@@ -117,18 +122,26 @@ def _cmd_course(args: argparse.Namespace) -> int:
 
     from chipshock.teaching.course import build_course
 
+    if args.write_downloads:
+        from chipshock.teaching.course import write_downloads
+
+        for path in write_downloads(find_project()):
+            print(path)
+        return 0
     only = [c.strip() for c in args.only.split(",") if c.strip()] if args.only else None
     out = Path(args.out) if args.out else find_project().build_dir / "course"
-    for built in build_course(out, only):
+    for built in build_course(out, only, find_project()):
         print(built.autograder)
     if args.check:
         from chipshock import outputs
-        from chipshock.teaching.course import verify, write_answer_key
+        from chipshock.teaching.course import drawn_students, verify, write_answer_key
 
-        problems = verify(find_project(), out, only)
+        students = drawn_students(find_project(), args.students, only)
+        problems = verify(find_project(), out, only, students, timeout=args.timeout)
         if problems:
             raise ExecutionError("the autograders do not grade as they should:\n" + "\n".join(problems))
-        print("every solution scores full marks and every blank notebook zero")
+        print(f"every solution scores full marks and every blank notebook zero (the default assignment "
+              f"and {args.students} drawn students)")
         print(write_answer_key(find_project(), out))
         outputs.seal(out, "course")
     return 0
@@ -137,14 +150,33 @@ def _cmd_course(args: argparse.Namespace) -> int:
 def _cmd_grade(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from chipshock.teaching.course import grade
+    from chipshock.teaching.course import grade, grade_all
 
     project = find_project()
-    course_dir = Path(args.course) if args.course else project.build_dir / "course"
+    if args.all:
+        if not args.roster or args.submission:
+            raise UserError("--all SUBMISSIONS_DIR needs --roster FILE and no single notebook")
+        path = grade_all(project, args.assignment, Path(args.all), Path(args.roster),
+                         Path(args.assigned) if args.assigned else None, args.timeout,
+                         Path(args.gradebook) if args.gradebook else None)
+        print(path)
+        return 0
+    if not args.submission:
+        raise UserError("give the notebook to grade, or --all SUBMISSIONS_DIR --roster FILE")
     params = Path(args.params) if args.params else None
-    score = grade(project, args.assignment, Path(args.submission), course_dir, params)
+    score = grade(project, args.assignment, Path(args.submission), params_file=params, timeout=args.timeout)
     print(score.report())
     return 0
+
+
+def _timeout(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--timeout takes seconds, not {value!r}") from None
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError("--timeout takes a positive number of seconds")
+    return seconds
 
 
 def _cmd_publish(args: argparse.Namespace) -> int:
@@ -175,7 +207,8 @@ def parser() -> argparse.ArgumentParser:
     a = sub.add_parser("assign", help="give each student of a roster their own parameter set")
     a.add_argument("chapter")
     a.add_argument("--students", required=True, help="roster: one name or id per line")
-    a.add_argument("--vary", required=True, help="comma-separated parameters to vary per student")
+    a.add_argument("--vary", help="comma-separated parameters to vary per student (default: the "
+                   "chapter assignment's)")
     a.add_argument("--seed", type=int, default=0, help="random seed (same seed, same assignment)")
     a.add_argument("--out", required=True, help="new folder for the YAML files and assignments.csv")
     a.set_defaults(func=_cmd_assign)
@@ -184,12 +217,24 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--only", help="comma-separated assignments (chapter ids) to build")
     c.add_argument("--check", action="store_true",
                    help="then grade every solution (full marks) and blank notebook (zero)")
+    c.add_argument("--students", type=int, default=0,
+                   help="with --check: also for this many students drawn with `chipshock assign`")
+    c.add_argument("--timeout", type=_timeout, default=600, help="seconds each graded notebook may run")
+    c.add_argument("--write-downloads", action="store_true",
+                   help="only write the downloadable student notebooks into book/assignments/")
     c.set_defaults(func=_cmd_course)
-    g = sub.add_parser("grade", help="grade one assignment notebook locally and print the score")
+    g = sub.add_parser("grade", help="grade assignment notebooks and print (or write) the scores")
     g.add_argument("assignment", help="the assignment: a chapter id (see `chipshock chapters`)")
-    g.add_argument("submission", help="the saved .ipynb to grade")
+    g.add_argument("submission", nargs="?", help="the saved .ipynb to grade")
     g.add_argument("--params", help="the student's file from `chipshock assign`: refuse other parameters")
-    g.add_argument("--course", help="folder of the built course (default _build/course; built when missing)")
+    g.add_argument("--all", metavar="SUBMISSIONS_DIR",
+                   help="grade every roster student's <student>.ipynb in this folder into gradebook.csv")
+    g.add_argument("--roster", help="with --all: the roster given to `chipshock assign`")
+    g.add_argument("--assigned", help="with --all: the `chipshock assign --out` folder (each student's file)")
+    g.add_argument("--gradebook",
+                   help="with --all: where to write the CSV (default SUBMISSIONS_DIR/gradebook.csv)")
+    g.add_argument("--timeout", type=_timeout, default=600,
+                   help="seconds a notebook may run before it is stopped and scores zero (default 600)")
     g.set_defaults(func=_cmd_grade)
     pub = sub.add_parser("publish", help="tracked files plus executed notebooks, for the published branch")
     pub.add_argument("--out", required=True, help="folder to fill (replaced)")

@@ -1,19 +1,26 @@
 """The course's assignments: one per chapter, built from the chapter's rerun exercise.
 
 Every question's answer key is computed for the student's own parameter set (from
-`chipshock assign`): the chapter is executed with that set (cached) and the answer is read from
-what it glued, or derived from it (a difference from the default run, a bias against the truth).
-Nothing here is a typed result; only the questions, their points and tolerances are declared.
+`chipshock assign`): the chapter is executed with that set (cached) and the answer is an
+expression over what it glued (`mine`) and what the default book glued (`default`). The glued
+keys an assignment reads are named once, in its `keys` mapping (role -> glue key), so a chapter
+that renames a key needs a one-line fix here (and the test that grades every solution fails
+until then). Nothing here is a typed result; only questions, points, tolerances and the space
+of parameter sets students draw from are declared.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import datetime as dt
+import json
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from chipshock.chapters.primer.parameters import EXERCISE_RUN
+from chipshock.chapters.primer.parameters import PARAMS as PRIMER_PARAMS
 from chipshock.errors import UserError
+from chipshock.teaching.assign import Subsets
 
 Values = Mapping[str, Any]
 """What a chapter glued, key to value (scalars only)."""
@@ -21,16 +28,28 @@ Values = Mapping[str, Any]
 
 @dataclass(frozen=True)
 class Question:
-    """One autograded question: a number (or word) the student computes from their run."""
+    """One autograded question: a number (or word) computed from the student's run.
+
+    `expr` is a Python expression over `mine[{role}]` and `default[{role}]`, where each `{role}`
+    is a key of the assignment's `keys`; the same expression is the solution cell and the key.
+    """
 
     name: str
     prompt: str
     points: int
-    solution: str  # the solution cell's right-hand side, e.g. 'mine["pooled_coef"]'
-    answer: Callable[[Values, Values], Any]  # (student's run, default run) -> the answer key
+    expr: str
     kind: str = "float"  # "float", "int" or "str"
-    tolerance: float = 1e-6  # absolute, for floats (answers are read from the same computation)
     track: str = "policy"  # "policy" (read and compare) or "methods" (compute)
+    tolerance: float = 5e-4  # absolute, for floats of size 0.01 or more (three decimals)
+    hidden: bool = False  # True: the public check looks at the format only
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """A rule every drawn parameter set obeys, stated next to the assignment's text."""
+
+    text: str
+    holds: Callable[[Values], bool]
 
 
 @dataclass(frozen=True)
@@ -41,8 +60,10 @@ class Assignment:
     title: str
     exercise: str  # what the rerun exercise asks, in a sentence
     defaults: str | Mapping[str, Any]  # the exercise's parameter set (a params/ file or values)
+    keys: Mapping[str, str]  # role -> the chapter's glue key (one place to follow a rename)
     questions: tuple[Question, ...]
-    vary: tuple[str, ...] = field(default=())  # what `chipshock assign` should vary, for the guide
+    vary: Mapping[str, Sequence[Any] | None] = field(default_factory=dict)  # name -> menu (None: generic)
+    constraints: tuple[Constraint, ...] = ()
 
     @property
     def points(self) -> int:
@@ -55,124 +76,172 @@ class Assignment:
         raise UserError(f"assignment {self.chapter} has no question {name!r} "
                         f"(it has {', '.join(q.name for q in self.questions)})")
 
+    def solution(self, q: Question) -> str:
+        """The question's expression with the glue keys filled in, e.g. `mine["pooled_coef"]`."""
+        return q.expr.format(**{role: json.dumps(key) for role, key in self.keys.items()})
 
-def _key(key: str) -> Callable[[Values, Values], Any]:
-    return lambda mine, default: mine[key]
+    def roles(self, q: Question) -> list[str]:
+        """The glue keys a question reads."""
+        return [key for role, key in self.keys.items() if "{" + role + "}" in q.expr]
+
+    def answer(self, q: Question, mine: Values, default: Values) -> Any:
+        """The key: the solution expression evaluated on the two runs."""
+        return eval(self.solution(q), {"__builtins__": {}}, {"mine": mine, "default": default})
 
 
-def _change(key: str) -> Callable[[Values, Values], Any]:
-    return lambda mine, default: mine[key] - default[key]
+def _q(name: str, prompt: str, expr: str, *, points: int = 1, kind: str = "float",
+       track: str = "policy", hidden: bool = False) -> Question:
+    return Question(name, prompt, points, expr, kind, track, hidden=hidden)
 
 
-def _q(name: str, prompt: str, solution: str, answer: Callable[[Values, Values], Any], *,
-       points: int = 1, kind: str = "float", track: str = "policy") -> Question:
-    return Question(name, prompt, points, solution, answer, kind, track=track)
+BIS_RULES = tuple(dt.date.fromisoformat(d) for d in ("2022-10-07", "2023-10-17", "2024-12-02"))
+PRIMER_DEFAULT_PRE_TREND = float(PRIMER_PARAMS.get("pre_trend").default)  # the assignment asks for more
+LANGUAGE_VENUES = ("colm", "naacl", "coling")
+
+
+def _venues_with_colm() -> Subsets:
+    from chipshock.chapters.research.parameters import VENUES
+
+    return Subsets(VENUES, required=("colm",))
 
 
 ASSIGNMENTS: tuple[Assignment, ...] = (
     Assignment(
         "background", "Background: which shocks and events a timeline shows",
-        "Rerun the chapter with only the BIS export-control rules as shocks and only export-control "
-        "and open-source-policy events.",
+        "Rerun the chapter with some of the BIS export-control rules as shocks and a selection of "
+        "event kinds that always includes export-control events (your file says which).",
         "params/background-export-controls.yml",
+        {"events": "n_events", "shocks": "n_shocks"},
         (
-            _q("q1", "How many policy events does your run show?", 'mine["n_events"]',
-               _key("n_events"), kind="int"),
-            _q("q2", "How many shocks fall in your run's date range?", 'mine["n_shocks"]',
-               _key("n_shocks"), kind="int"),
+            _q("q1", "How many policy events does your run show?", "mine[{events}]", kind="int"),
+            _q("q2", "How many shocks fall in your run's date range?", "mine[{shocks}]", kind="int"),
             _q("q3", "How many fewer events does your run show than the default book (default minus "
-               "yours)?", 'default["n_events"] - mine["n_events"]',
-               lambda m, d: d["n_events"] - m["n_events"], kind="int", track="methods"),
+               "yours)?", "default[{events}] - mine[{events}]", kind="int", track="methods", hidden=True),
         ),
-        vary=("shocks", "event_kinds"),
+        vary={"shocks": Subsets(BIS_RULES), "event_kinds": Subsets(
+            ("export_control", "industrial_policy", "ai_strategy", "open_source_policy", "regulation",
+             "standards"), required=("export_control",))},
+        constraints=(
+            Constraint("the shocks are BIS export-control rules only (a non-empty selection of "
+                       "2022-10-07, 2023-10-17 and 2024-12-02)",
+                       lambda v: len(v["shocks"]) > 0 and {dt.date.fromisoformat(str(d)) for d in v["shocks"]}
+                       <= set(BIS_RULES)),
+            Constraint("the event kinds include export-control events (export_control)",
+                       lambda v: "export_control" in v["event_kinds"]),
+        ),
     ),
     Assignment(
         "policy", "Policy: what a smaller corpus can detect",
-        "Rerun the chapter with national documents only, counted per year.",
+        "Rerun the chapter with the national documents (U.S. federal, Chinese central) and the "
+        "sub-national levels your file adds, counted per your period, dropping documents shorter "
+        "than your minimum length.",
         "params/policy-central-yearly.yml",
+        {"cn_units": "n_cn_units", "logit_p": "logit_p"},
         (
-            _q("q1", "How many Chinese document families remain in your run?", 'mine["n_cn_units"]',
-               _key("n_cn_units"), kind="int"),
-            _q("q2", "What is the p-value of the logit's China x after interaction?", 'mine["logit_p"]',
-               _key("logit_p")),
+            _q("q1", "How many Chinese document families remain in your run?", "mine[{cn_units}]",
+               kind="int"),
+            _q("q2", "What is the p-value of the logit's China x after interaction?", "mine[{logit_p}]"),
             _q("q3", "How many Chinese document families does your run drop, compared with the default "
-               "book (default minus yours)?", 'default["n_cn_units"] - mine["n_cn_units"]',
-               lambda m, d: d["n_cn_units"] - m["n_cn_units"], kind="int", track="methods"),
+               "book (default minus yours)?", "default[{cn_units}] - mine[{cn_units}]", kind="int",
+               track="methods", hidden=True),
         ),
-        vary=("jurisdictions", "period", "min_words"),
+        vary={"jurisdictions": Subsets(("us_federal", "us_state", "us_local", "cn_central", "cn_provincial"),
+                                       required=("us_federal", "cn_central")),
+              "period": ("year", "half-year"), "min_words": tuple(range(0, 401, 25))},
+        constraints=(
+            Constraint("the jurisdictions include the national levels of both countries (us_federal, "
+                       "cn_central)", lambda v: {"us_federal", "cn_central"} <= set(v["jurisdictions"])),
+            Constraint("the minimum length is at most 400 words",
+                       lambda v: 0 <= v["min_words"] <= 400),
+        ),
     ),
     Assignment(
         "developers", "Developers: how the location proxy moves the estimate",
-        "Rerun the chapter with the paper's own location proxy (the hour of the commit).",
+        "Rerun the chapter with your location proxy (the paper's own is the hour of the commit), "
+        "your estimator and your window around each shock.",
         "params/developers-clock.yml",
+        {"coef": "pooled_coef", "ci_low": "pooled_ci_low"},
         (
-            _q("q1", "What is your run's pooled difference-in-differences estimate?",
-               'mine["pooled_coef"]', _key("pooled_coef"), points=2),
-            _q("q2", "What is the lower end of its 95% interval?", 'mine["pooled_ci_low"]',
-               _key("pooled_ci_low")),
+            _q("q1", "What is your run's pooled difference-in-differences estimate?", "mine[{coef}]",
+               points=2),
+            _q("q2", "What is the lower end of its 95% interval?", "mine[{ci_low}]"),
             _q("q3", "By how much does your estimate differ from the default book's (yours minus "
-               "default)?", 'mine["pooled_coef"] - default["pooled_coef"]', _change("pooled_coef"),
-               points=2, track="methods"),
+               "default)?", "mine[{coef}] - default[{coef}]", points=2, track="methods", hidden=True),
         ),
-        vary=("geo_proxy", "estimator", "window_weeks"),
+        vary={"geo_proxy": None, "estimator": None, "window_weeks": tuple(range(8, 53, 4))},
+        constraints=(Constraint("the window is 8 to 52 weeks on each side of a shock",
+                                lambda v: 8 <= v["window_weeks"] <= 52),),
     ),
     Assignment(
         "diffusion", "Diffusion: stars against forks, full against balanced panels",
-        "Rerun the chapter with stars instead of forks and the full (unbalanced) panel.",
+        "Rerun the chapter with your GitHub measure (stars or forks), your hub panel (full or "
+        "balanced), your estimator and your window around each shock.",
         "params/diffusion-full-stars.yml",
+        {"coef": "pooled_coef", "p": "pooled_p"},
         (
-            _q("q1", "What is your run's pooled China-owned minus U.S.-owned estimate?",
-               'mine["pooled_coef"]', _key("pooled_coef"), points=2),
-            _q("q2", "What is its p-value?", 'mine["pooled_p"]', _key("pooled_p")),
+            _q("q1", "What is your run's pooled China-owned minus U.S.-owned estimate?", "mine[{coef}]",
+               points=2),
+            _q("q2", "What is its p-value?", "mine[{p}]"),
             _q("q3", "By how much does your estimate differ from the default book's (yours minus "
-               "default)?", 'mine["pooled_coef"] - default["pooled_coef"]', _change("pooled_coef"),
-               points=2, track="methods"),
+               "default)?", "mine[{coef}] - default[{coef}]", points=2, track="methods", hidden=True),
         ),
-        vary=("balanced", "repo_metric", "estimator"),
+        vary={"balanced": None, "repo_metric": None, "estimator": None,
+              "window_weeks": tuple(range(8, 37, 2))},
+        constraints=(Constraint("the window is 8 to 36 weeks on each side of a shock",
+                                lambda v: 8 <= v["window_weeks"] <= 36),),
     ),
     Assignment(
         "research", "Research: how the venue mix moves a share",
-        "Restrict the analysis to the language-model venues.",
+        "Rerun the chapter on your venue mix, which always includes COLM (the language-model venue "
+        "the chapter compares across years), in your years.",
         "params/research-llm-venues.yml",
+        {"papers": "n_papers", "any_family": "n_any_family"},
         (
-            _q("q1", "How many papers does your run read?", 'mine["n_papers"]', _key("n_papers"),
-               kind="int"),
-            _q("q2", "How many of them name any model family?", 'mine["n_any_family"]',
-               _key("n_any_family"), kind="int"),
+            _q("q1", "How many papers does your run read?", "mine[{papers}]", kind="int"),
+            _q("q2", "How many of them name any model family?", "mine[{any_family}]", kind="int"),
             _q("q3", "What share of your run's papers name any model family (a number between 0 and "
-               "1)?", 'mine["n_any_family"] / mine["n_papers"]',
-               lambda m, d: m["n_any_family"] / m["n_papers"], track="methods"),
+               "1)?", "mine[{any_family}] / mine[{papers}]", track="methods", hidden=True),
         ),
-        vary=("venues", "years"),
+        vary={"venues": _venues_with_colm(), "years": Subsets((2023, 2024, 2025), required=(2024, 2025))},
+        constraints=(
+            Constraint("the venues include COLM (colm)", lambda v: "colm" in v["venues"]),
+            Constraint("the years include COLM's two years, 2024 and 2025",
+                       lambda v: {2024, 2025} <= set(v["years"])),
+        ),
     ),
     Assignment(
         "robustness", "Robustness: what a specification curve and placebo dates show",
-        "Run the reduced grid with your seed.",
+        "Run the reduced grid with your seed (it draws the joint test's swaps and the placebo dates).",
         "params/robustness-small.yml",
+        {"specs": "n_specs", "share_positive": "curve_share_positive", "median_t": "curve_median_t"},
         (
-            _q("q1", "How many specifications does your curve have?", 'mine["n_specs"]',
-               _key("n_specs"), kind="int"),
-            _q("q2", "What share of the estimated specifications is positive?",
-               'mine["share_positive"]', _key("share_positive")),
-            _q("q3", "What is the median t statistic across the curve?", 'mine["median_t"]',
-               _key("median_t"), track="methods"),
+            _q("q1", "How many specifications does your curve have?", "mine[{specs}]", kind="int"),
+            _q("q2", "What share of the estimated specifications is positive?", "mine[{share_positive}]"),
+            _q("q3", "What is the median t statistic across the curve?", "mine[{median_t}]",
+               track="methods", hidden=True),
         ),
-        vary=("seed",),
+        vary={"seed": range(1, 100_000)},
     ),
     Assignment(
         "primer", "Methods primer: what a pre-trend does to two-way fixed effects (SIMULATED data)",
-        "Rerun the primer with a stronger pre-trend and fewer units.",
+        "Rerun the primer with a stronger pre-trend than the chapter's default and fewer units "
+        "(your file gives your pre-trend and seed).",
         EXERCISE_RUN,
+        {"trend_p": "trend_p", "coef": "twfe_trend_coef", "truth": "true_effect"},
         (
             _q("q1", "What p-value does the joint pre-trend test give on the panel with the drift "
-               "(sandbox 2)?", 'mine["trend_p"]', _key("trend_p")),
-            _q("q2", "What do two-way fixed effects estimate on the panel with the drift?",
-               'mine["twfe_trend_coef"]', _key("twfe_trend_coef"), points=2),
+               "(sandbox 2)?", "mine[{trend_p}]"),
+            _q("q2", "What do two-way fixed effects estimate on the panel with the drift?", "mine[{coef}]",
+               points=2),
             _q("q3", "What is the bias of that estimate (estimate minus the true effect)?",
-               'mine["twfe_trend_coef"] - mine["true_effect"]',
-               lambda m, d: m["twfe_trend_coef"] - m["true_effect"], points=2, track="methods"),
+               "mine[{coef}] - mine[{truth}]", points=2, track="methods", hidden=True),
         ),
-        vary=("seed", "pre_trend"),  # not n_units: with 10 units the pre-trend Wald test degenerates
+        # not n_units: with 10 units the pre-trend Wald test degenerates
+        vary={"seed": range(0, 10_000), "pre_trend": tuple(round(0.15 + 0.05 * i, 2) for i in range(8))},
+        constraints=(
+            Constraint(f"the pre-trend is stronger than the chapter's default ({PRIMER_DEFAULT_PRE_TREND})",
+                       lambda v: v["pre_trend"] > PRIMER_DEFAULT_PRE_TREND),
+        ),
     ),
 )
 

@@ -12,7 +12,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from chipshock.chapters.primer.parameters import EXERCISE_RUN  # noqa: F401 (re-exported)
+from chipshock.chapters.primer.parameters import EXERCISE_RUN, exercise_note, exercise_run  # noqa: F401 (re-exported)
 from chipshock.charts import PALETTE
 from chipshock.econometrics import did as D
 from chipshock.econometrics.models import Fit, fit_ols, fit_ppml

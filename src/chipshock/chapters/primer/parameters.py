@@ -23,3 +23,22 @@ PARAMS = ParamSpec(params=(
 EXERCISE_RUN: dict[str, float | int] = {"pre_trend": 0.3, "n_units": 20}
 """Exercise 2's rerun (`chipshock run primer -p pre_trend 0.3 -p n_units 20`): the primer
 assignment's default parameter set."""
+
+
+def exercise_run(plain: dict) -> dict:
+    """Exercise 2's parameters on a page run with `plain`.
+
+    The exercise's values fill in only what the page leaves at the chapter's defaults: on a
+    student's run (`chipshock run primer -f their-file.yml`, a stronger pre-trend, fewer units)
+    the solution is computed for the student's own parameters, not the default assignment's."""
+    defaults = PARAMS.to_plain(PARAMS.defaults())
+    return {**plain, **{k: v for k, v in EXERCISE_RUN.items() if plain[k] == defaults[k]}}
+
+
+def exercise_note(values: dict) -> str:
+    """The sentence that says whose answers the exercise's solution states."""
+    if values == {**PARAMS.to_plain(PARAMS.defaults()), **EXERCISE_RUN}:
+        return "These are the checkable answers of the primer assignment's default parameter set."
+    return (f"These values are computed for this page's parameters (seed {values['seed']}, pre-trend "
+            f"{values['pre_trend']:g}, {values['n_units']} units), so they are the checkable answers "
+            "of an assignment file with these values.")

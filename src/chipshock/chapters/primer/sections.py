@@ -68,6 +68,7 @@ class EventStudies(SectionResult):
     twfe_trend_covers: str
     twfe_trend_side: str
     drift_bias: float
+    note: str
 
 
 def event_takeaway(flat_p: float, trend_p: float) -> str:
@@ -92,8 +93,9 @@ def event_studies(s: Setup, p: Any) -> EventStudies:
 
 @dataclass(frozen=True)
 class ExerciseTwo(SectionResult):
-    """Exercise 2's rerun (the primer assignment's default parameter set), so its solution can say
-    what a student checks with `chipshock grade primer`."""
+    """Exercise 2's rerun: the primer assignment's set where the page's run keeps the defaults, the
+    page's own values where it sets them, so the solution states the answers for this run; `note`
+    says whose answers they are."""
 
     PREFIX = "ex2_"
     pre_trend: float
@@ -107,12 +109,14 @@ class ExerciseTwo(SectionResult):
     twfe_trend_side: str
     twfe_trend_bias: float
     drift_bias: float
+    note: str
 
 
 def exercise_two(p: Any) -> ExerciseTwo:
     from chipshock.chapters.primer.parameters import PARAMS
 
-    ex = PARAMS.resolve({**PARAMS.to_plain(p), **pm.EXERCISE_RUN})
+    ex_plain = pm.exercise_run(PARAMS.to_plain(p))  # the page's own run where it sets them
+    ex = PARAMS.resolve(ex_plain)
     e2 = pm.pre_trend_sandboxes(ex)
     et = _row(e2["twfe_trend"])
     return ExerciseTwo(
@@ -122,7 +126,7 @@ def exercise_two(p: Any) -> ExerciseTwo:
         twfe_trend_covers=covers(et["ci_low"], et["ci_high"], ex["true_effect"]),
         twfe_trend_side=side(float(et["coef"]), ex["true_effect"]),
         twfe_trend_bias=float(et["coef"]) - ex["true_effect"],
-        drift_bias=pm.drift_bias(ex["pre_trend"], ex["n_periods"]))
+        drift_bias=pm.drift_bias(ex["pre_trend"], ex["n_periods"]), note=pm.exercise_note(ex_plain))
 
 
 @dataclass(frozen=True)
