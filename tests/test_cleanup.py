@@ -111,3 +111,17 @@ def test_a_later_data_build_removes_part_files_of_a_dead_build(tmp_path: Path) -
     with pytest.raises(DataError):  # no raw data here: the build stops, after sweeping
         build_all(project, log=lambda m: None)
     assert not stale.exists() and live.exists() and other.exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs /proc (Linux)")
+def test_a_zombie_counts_as_gone() -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    stat = Path(f"/proc/{child.pid}/stat")
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and "Z" not in stat.read_text().rsplit(")", 1)[1][:3]:
+        time.sleep(0.05)
+    try:
+        assert not outputs._alive(child.pid)  # exited, not yet reaped
+        assert outputs._alive(os.getpid())
+    finally:
+        child.wait()

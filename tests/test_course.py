@@ -146,7 +146,7 @@ def test_cli_assign_and_its_bad_input(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main([*args, str(tmp_path / "file" / "z")]) == 2
     err = capsys.readouterr().err
     assert "--vary needs at least one parameter" in err and "cannot read the roster" in err
-    assert "cannot write the folder" in err
+    assert "is a file, not a folder; nothing was touched" in err
     assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
 
 

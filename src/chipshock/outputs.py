@@ -178,13 +178,19 @@ def make_temp_dir(parent: Path, name: str) -> Path:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` still runs; a zombie (dead, not yet reaped: common in containers whose
+    first process reaps nothing) counts as gone."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 def sweep(folder: Path) -> list[Path]:

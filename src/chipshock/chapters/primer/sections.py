@@ -68,7 +68,6 @@ class EventStudies(SectionResult):
     twfe_trend_covers: str
     twfe_trend_side: str
     drift_bias: float
-    note: str
 
 
 def event_takeaway(flat_p: float, trend_p: float) -> str:
