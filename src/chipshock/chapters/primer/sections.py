@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from chipshock.chapters.primer import analysis as pm
-from chipshock.numbers import number, percent
+from chipshock.numbers import number, p_value, percent
 from chipshock.results import SectionResult, internal
 from chipshock.tables import Col, Table, format_table
 from chipshock.wording import compare, covers, rejects
@@ -60,6 +60,8 @@ class EventStudies(SectionResult):
     event_chart_takeaway: str
     flat_p: float
     trend_p: float
+    flat_p_text: str
+    trend_p_text: str
     pre_trend: float
     trend_rejects: str
     twfe_trend_coef: float
@@ -82,7 +84,8 @@ def event_studies(s: Setup, p: Any) -> EventStudies:
     return EventStudies(
         event_chart=pm.event_chart(flat, trend),
         event_chart_takeaway=event_takeaway(flat_test["p"], trend_test["p"]),
-        flat_p=flat_test["p"], trend_p=trend_test["p"], pre_trend=p["pre_trend"],
+        flat_p=flat_test["p"], trend_p=trend_test["p"], flat_p_text=p_value(flat_test["p"]),
+        trend_p_text=p_value(trend_test["p"]), pre_trend=p["pre_trend"],
         trend_rejects=rejects(trend_test["p"]), twfe_trend_coef=float(tt["coef"]),
         twfe_trend_ci_low=float(tt["ci_low"]), twfe_trend_ci_high=float(tt["ci_high"]),
         twfe_trend_covers=covers(tt["ci_low"], tt["ci_high"], s.true_effect),
@@ -100,6 +103,7 @@ class ExerciseTwo(SectionResult):
     pre_trend: float
     n_units: int
     trend_p: float
+    trend_p_text: str
     trend_rejects: str
     twfe_trend_coef: float
     twfe_trend_ci_low: float
@@ -120,6 +124,7 @@ def exercise_two(p: Any) -> ExerciseTwo:
     et = _row(e2["twfe_trend"])
     return ExerciseTwo(
         pre_trend=ex["pre_trend"], n_units=ex["n_units"], trend_p=float(e2["trend_p"]),
+        trend_p_text=p_value(float(e2["trend_p"])),
         trend_rejects=rejects(e2["trend_p"]), twfe_trend_coef=float(et["coef"]),
         twfe_trend_ci_low=float(et["ci_low"]), twfe_trend_ci_high=float(et["ci_high"]),
         twfe_trend_covers=covers(et["ci_low"], et["ci_high"], ex["true_effect"]),

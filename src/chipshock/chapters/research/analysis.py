@@ -17,6 +17,7 @@ from chipshock import claims as C
 from chipshock.chapters.research import papers as P
 from chipshock.chapters.research import patent_counts as pc
 from chipshock.errors import DataError
+from chipshock.numbers import p_value
 from chipshock.paths import Project
 from chipshock.results import SectionResult, flat, internal
 from chipshock.tables import Col, format_table
@@ -119,6 +120,7 @@ CMP_KEYS = (
     + [f"{pre}_{n}" for n in CMP for pre in ("cmp", "cmpus")]
     + [f"{pre}_{n}_pp" for n in ("diff", "ci_low", "ci_high") for pre in ("cmp", "cmpus")]
     + [f"{pre}_{n}" for pre in ("cmp", "cmpus") for n in ("direction", "significance")]
+    + [f"{pre}_fisher_p_text" for pre in ("cmp", "cmpus")]
 )
 
 
@@ -141,6 +143,7 @@ def comparison_values(cn: dict[str, Any], us: dict[str, Any]) -> dict[str, Any]:
         out.update({f"{pre}_{n}": c[n] for n in CMP})
         out.update({f"{pre}_{n}_pp": 100 * c[n] for n in ("diff", "ci_low", "ci_high")})
         out.update({f"{pre}_{k}": w for k, w in change_words(c).items()})
+        out[f"{pre}_fisher_p_text"] = p_value(c["fisher_p"])  # "p = 0.012", "p < 0.001"
     return out
 
 
