@@ -61,6 +61,7 @@ def _dead_pid() -> int:
 def test_build_killed_with_9_leaves_no_worker_or_kernel(tmp_path: Path) -> None:
     project = copy_project(tmp_path)
     env = {**os.environ, "CHIPSHOCK_ROOT": str(project.root), "CI": "1"}
+    env.pop("CHIPSHOCK_EXECUTION_CACHE", None)  # the run's shared cache would copy, not execute
     proc = subprocess.Popen([CHIPSHOCK, "build", "-j", "2"], cwd=project.root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

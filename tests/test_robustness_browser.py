@@ -14,7 +14,8 @@ from helpers import REPO
 from test_browser import NO_NETWORK, browser
 
 from chipshock import charts
-from chipshock.chapters.robustness import analysis as rb
+from chipshock.chapters.robustness import curve as rc
+from chipshock.chapters.robustness import exhibits as rx
 from chipshock.chapters.robustness import parameters as rbp
 from chipshock.data import curated
 from chipshock.data.build import load
@@ -64,19 +65,19 @@ def pick(curve: pd.DataFrame, spec: dict) -> pd.Series:
 def test_changing_two_menus_shows_the_chosen_specification(tmp_path: Path) -> None:
     project = Project(REPO)
     p = rbp.PARAMS.resolve(read_params_file(REPO / "params/robustness-small.yml"))
-    curve = rb.specification_curve(load(project, "commits"), load(project, "repositories"),
+    curve = rc.specification_curve(load(project, "commits"), load(project, "repositories"),
                                    curated.model_releases(project), p).table
     head = curve[curve["curve"] == "headline"]
-    dims = [d for d in rb.DIMENSIONS if head[d].nunique() > 1]
+    dims = [d for d in rc.DIMENSIONS if head[d].nunique() > 1]
     assert {"estimator", "shock_set"} <= set(dims)
     charts.use_book_style()
-    default = rb.default_spec()
-    spec = rb.curve_chart(head, dims, default).to_dict()
+    default = rc.default_spec()
+    spec = rx.curve_chart(head, dims, default).to_dict()
     chosen = {**default, "estimator": "ppml", "shock_set": "2022"}
     page = tmp_path / "explorer.html"
-    menus = {f"label{k}": json.dumps(rb.CHOICE_WORDS[d]) for k, d in ((1, "estimator"), (2, "shock_set"))}
-    menus |= {"value1": json.dumps(rb.value_label("estimator", "ppml")),
-              "value2": json.dumps(rb.value_label("shock_set", "2022"))}
+    menus = {f"label{k}": json.dumps(rx.CHOICE_WORDS[d]) for k, d in ((1, "estimator"), (2, "shock_set"))}
+    menus |= {"value1": json.dumps(rx.value_label("estimator", "ppml")),
+              "value2": json.dumps(rx.value_label("shock_set", "2022"))}
     js = (REPO / "_static/vega-offline.js").as_uri()
     page.write_text(PAGE.format(js=js, spec=json.dumps(spec), **menus), encoding="utf-8")
     cmd = [browser(), *NO_NETWORK, f"--user-data-dir={tmp_path / 'profile'}",
