@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -477,18 +476,13 @@ def event_studies(panel: pd.DataFrame, s: Settings, p: dict[str, Any], shocks: l
     return pd.concat(parts, ignore_index=True), pd.DataFrame(summary).set_index("shock"), bounds
 
 
-def honest_long(bounds: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Robust intervals by Mbar for every event study, one row per (estimate, Mbar)."""
-    return pd.concat([b.assign(estimate=k) for k, b in bounds.items()], ignore_index=True)
-
-
 def honest_wide(bounds: dict[str, pd.DataFrame], mbars: tuple[float, ...] = (0.0, 0.5, 1.0, 2.0)
                 ) -> pd.DataFrame:
     """Robust 95% interval of the average post effect at a few Mbar, one row per event study."""
     rows = {}
     for k, b in bounds.items():
         b = b.set_index("mbar")
-        rows[k] = {f"M̄ = {m:g}": f"{b.loc[m, 'ci_low']:.2f} to {b.loc[m, 'ci_high']:.2f}"
+        rows[k] = {f"M̄ = {m:g}": f"{number(b.loc[m, 'ci_low'], 2)} to {number(b.loc[m, 'ci_high'], 2)}"
                    for m in mbars if m in b.index}
     return pd.DataFrame(rows).T
 
@@ -703,12 +697,6 @@ def monthly_trends(classified: pd.DataFrame) -> pd.DataFrame:
     month = panels.period_start(classified["author_time_utc"], "month")
     return (classified.assign(month=month).groupby(["month", "region"]).size()
             .rename("commits").reset_index())
-
-
-def window_dates(shock: dt.date, weeks: int) -> tuple[str, str]:
-    start = shock - dt.timedelta(weeks=weeks)
-    end = shock + dt.timedelta(weeks=weeks)
-    return start.isoformat(), end.isoformat()
 
 
 def hour_profile(classified_tz: pd.DataFrame) -> pd.DataFrame:
