@@ -299,3 +299,12 @@ def test_formatted_tables_pass_the_audit() -> None:
 def test_formatting_a_formatted_table_returns_it() -> None:
     table = format_table(pd.DataFrame({"coef": [1.23456]}), id="x")
     assert format_table(table) is table
+
+
+def test_the_audit_reads_code_font_cells_as_identifiers_not_numbers() -> None:
+    from chipshock.tables import audit_html
+
+    page = "<table><thead><tr><th>key</th><th>p</th></tr></thead><tbody>" \
+           "<tr><td><code>2504301e0606</code></td><td>2504301e0606</td></tr></tbody></table>"
+    problems = audit_html(page)
+    assert len(problems) == 1 and "column 'p'" in problems[0]  # the hash in code font passes

@@ -373,6 +373,9 @@ def _table_problems(table: Any, where: str) -> list[str]:
     for r, tr in enumerate(body_rows, start=1):
         for c, cell in enumerate(tr.find_all(["td", "th"])):
             column = headers[c] if c < len(headers) else str(c + 1)
+            code = cell.find("code")
+            if code is not None and code.get_text(strip=True) == cell.get_text(strip=True):
+                continue  # an identifier in code font (a hash, a parameter name) is not a number
             problems += [f"{where}, row {r}, column {column!r}: {p}"
                          for p in _cell_problems(cell.get_text(" ", strip=True))]
     return problems
